@@ -1,0 +1,44 @@
+"""Figures for the pages: matplotlib figures as inline, deterministic, accessible SVG.
+
+Pages call :func:`svg_figure` from a markdown-exec block (``exec="on" html="1"``); the SVG lands
+in the HTML at build time, so figures need no JavaScript and no image files.
+"""
+
+from __future__ import annotations
+
+import html
+import io
+import re
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+
+# Same input, same bytes: fixed ids and no timestamps in the SVG.
+plt.rcParams["svg.hashsalt"] = "jacobians-for-deep-learning"
+plt.rcParams["svg.fonttype"] = "none"  # text stays text (searchable, crisp, small)
+plt.rcParams["font.family"] = "DejaVu Sans"
+
+
+def svg_figure(fig: plt.Figure, alt: str, caption: str | None = None) -> str:
+    """Return ``fig`` as an inline ``<figure>`` with an SVG image whose accessible name is ``alt``.
+
+    The figure is closed afterwards. The background is transparent; the site's stylesheet
+    inverts figures in the dark palette so that black lines stay readable.
+    """
+    if not isinstance(fig, plt.Figure):
+        raise TypeError(f"expected a matplotlib Figure, got {type(fig).__name__}")
+    if not isinstance(alt, str) or not alt.strip():
+        raise ValueError("a figure needs alt text: a non-empty description of what it shows")
+    buffer = io.StringIO()
+    fig.savefig(buffer, format="svg", transparent=True, bbox_inches="tight", metadata={"Date": None, "Creator": None})
+    plt.close(fig)
+    svg = buffer.getvalue()
+    svg = svg[svg.index("<svg") :]  # drop the XML declaration and DOCTYPE
+    svg = re.sub(r"<metadata>.*?</metadata>", "", svg, flags=re.S)
+    label = html.escape(alt.strip(), quote=True)
+    svg = svg.replace("<svg ", f'<svg role="img" aria-label="{label}" ', 1)
+    svg = re.sub(r"(<svg[^>]*>)", r"\1<title>" + label + "</title>", svg, count=1)
+    cap = f"<figcaption>{html.escape(caption)}</figcaption>" if caption else ""
+    return f'<figure class="jfig">{svg}{cap}</figure>'

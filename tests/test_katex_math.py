@@ -1,0 +1,110 @@
+"""hooks/katex_math.py: formulas rendered by KaTeX at build time, errors fail the build."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from hooks.katex_math import KatexRenderer, readable, readable_math, render_math, strip_injected_scripts
+from tests.conftest import ROOT, mkdocs_build
+
+
+@pytest.fixture(scope="module")
+def render():
+    renderer = KatexRenderer()
+    yield renderer
+    renderer.close()
+
+
+def test_arithmatex_inline_and_display(render):
+    html = (
+        '<p>Let <span class="arithmatex">\\(x^2\\)</span> be.</p>'
+        '<div class="arithmatex">\\[\\begin{bmatrix} a &amp; b \\end{bmatrix}\\]</div>'
+    )
+    out, errors = render_math(html, render)
+    assert errors == []
+    assert "arithmatex" not in out and "\\(" not in out
+    assert out.count('class="katex"') == 2
+    assert out.count('class="katex-display"') == 1
+    assert "<math" in out  # MathML for screen readers
+    assert "a &amp; b" in out  # the TeX annotation, entity-escaped exactly once
+
+
+def test_shared_macros(render):
+    out, errors = render_math('<span class="arithmatex">\\(\\R^n \\to \\J\\)</span>', render)
+    assert errors == []
+    assert 'mathvariant="double-struck"' in out  # \R is \mathbb{R}
+    assert "<mi mathvariant=\"bold\">J</mi>" in out  # \J is \mathbf{J}
+
+
+def test_dollars_only_on_notebook_pages_and_never_in_code(render):
+    html = "<p>cost $5 and $a+b$</p><pre>$x$</pre><code>$y$</code><div>$$\\sum_i i$$</div>"
+    untouched, _ = render_math(html, render, dollars=False)
+    assert untouched == html
+    out, errors = render_math(html, render, dollars=True)
+    assert errors == []
+    assert "<pre>$x$</pre>" in out and "<code>$y$</code>" in out
+    assert out.count('class="katex"') == 2
+    assert 'class="katex-display"' in out
+
+
+def test_sympy_latex_output_is_rendered(render):
+    html = '<div class="jp-RenderedLatex">$\\displaystyle \\left[\\begin{matrix}2 x y &amp; x^{2}\\end{matrix}\\right]$</div>'
+    out, errors = render_math(html, render, dollars=True)
+    assert errors == [] and "$" not in out.replace("$\\displaystyle", "")
+    assert 'class="katex"' in out
+
+
+def test_unparsable_formula_is_reported(render):
+    out, errors = render_math('<span class="arithmatex">\\(\\frac{1}{\\)</span>', render)
+    assert len(errors) == 1
+    tex, message = errors[0]
+    assert tex == "\\frac{1}{" and "KaTeX parse error" in message
+    assert "katex-error" in out  # what `mkdocs serve` shows while the build warns
+
+
+def test_readable_text(render):
+    assert readable_math("Let \\(x_1 \\to \\R\\) go", render) == "Let x1​→R go".replace("\u200b", "")
+    assert readable(render([("\\alpha", False)])[0]["html"]) == "α"
+
+
+def test_strip_injected_scripts():
+    html = (
+        '<script src="https://cdnjs.cloudflare.com/ajax/libs/mathjax/2.7.7/latest.js"></script>'
+        "<script>MathJax.Hub.Config({});</script>"
+        '<script src=""></script>'
+        '<script type="module">const m = await import("https://cdn.jsdelivr.net/npm/mermaid")</script>'
+        '<script src="../assets/local.js"></script>'
+    )
+    assert strip_injected_scripts(html) == '<script src="../assets/local.js"></script>'
+
+
+@pytest.fixture()
+def project_copy(tmp_path: Path) -> Path:
+    """A copy of the site's sources in a temporary folder, to break on purpose."""
+    for name in ("docs", "snippets", "hooks", "overrides"):
+        shutil.copytree(ROOT / name, tmp_path / name)
+    for name in ("mkdocs.yml", "pyproject.toml"):
+        shutil.copy2(ROOT / name, tmp_path / name)
+    (tmp_path / "node_modules").symlink_to(ROOT / "node_modules")
+    return tmp_path
+
+
+def test_bad_formula_on_a_markdown_page_fails_the_strict_build(project_copy: Path):
+    page = project_copy / "docs" / "index.md"
+    page.write_text(page.read_text() + "\n\n$$\\notacommand{x}$$\n")
+    result = mkdocs_build(project_copy / "site", cwd=project_copy)
+    assert result.returncode != 0
+    log = result.stdout + result.stderr
+    assert "index.md: KaTeX cannot render the formula '\\\\notacommand{x}'" in log
+
+
+def test_bad_formula_in_a_notebook_markdown_cell_fails_the_strict_build(project_copy: Path):
+    notebook = project_copy / "docs" / "notebooks" / "seed_example.py"
+    notebook.write_text(notebook.read_text() + "\n# %% [markdown]\n# Broken: $\\frac{1}{$\n")
+    result = mkdocs_build(project_copy / "site", cwd=project_copy)
+    assert result.returncode != 0
+    log = result.stdout + result.stderr
+    assert "notebooks/seed_example.py: KaTeX cannot render the formula '\\\\frac{1}{'" in log
