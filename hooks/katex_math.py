@@ -36,8 +36,10 @@ ASSET_DIR = "assets/katex"
 
 # pymdownx.arithmatex, generic mode
 ARITHMATEX = re.compile(r'<(span|div) class="arithmatex">(.*?)</\1>', re.S)
-# Notebook math in text: $$...$$ (display) or $...$ (inline), not escaped \$
-DOLLARS = re.compile(r"(?<!\\)\$\$(.+?)(?<!\\)\$\$|(?<!\\)\$(?!\s)([^$]+?)(?<!\\)\$", re.S)
+# Notebook math in text: $$...$$ (display) or $...$ (inline), not escaped \$. As in Pandoc, an
+# inline opening $ has a non-space on its right, a closing $ a non-space on its left and no
+# digit after it, so "costs $5 and $6" stays text.
+DOLLARS = re.compile(r"(?<!\\)\$\$(.+?)(?<!\\)\$\$|(?<![\\$])\$(?![\s$])([^$]*?[^\s\\$])\$(?!\d)", re.S)
 # Tags whose text is never math
 SKIP_TAGS = {"pre", "code", "script", "style", "textarea", "title", "kbd", "samp"}
 TAG = re.compile(r"(<!--.*?-->|<[^>]*>)", re.S)
@@ -49,7 +51,31 @@ INJECTED_SCRIPT = re.compile(
     r"|<script[^>]*>(?:(?!</script>).)*(?:MathJax|import\(\s*[\"']https?://)(?:(?!</script>).)*</script>",
     re.S,
 )
+CODE_IN_INDEX = re.compile(r"(<code>.*?</code>|<pre>.*?</pre>)", re.S)
 ZERO_WIDTH = re.compile("[\u200b\u200c\u200d\u2060]")
+# Which KaTeX font files a page needs, told by the classes in KaTeX's HTML. Preloading them
+# lets the math paint in its own font at once, with no swap and no layout shift later.
+FONTS_BY_CLASS = {
+    "katex": ("KaTeX_Main-Regular", "KaTeX_Math-Italic"),
+    "mathbf": ("KaTeX_Main-Bold",),
+    "boldsymbol": ("KaTeX_Math-BoldItalic",),
+    "mathit": ("KaTeX_Main-Italic",),
+    "amsrm": ("KaTeX_AMS-Regular",),
+    "mathbb": ("KaTeX_AMS-Regular",),
+    "mathcal": ("KaTeX_Caligraphic-Regular",),
+    "mathfrak": ("KaTeX_Fraktur-Regular",),
+    "mathsf": ("KaTeX_SansSerif-Regular",),
+    "mathtt": ("KaTeX_Typewriter-Regular",),
+    "mathscr": ("KaTeX_Script-Regular",),
+    "size1": ("KaTeX_Size1-Regular",),
+    "size2": ("KaTeX_Size2-Regular",),
+    "size3": ("KaTeX_Size3-Regular",),
+    "size4": ("KaTeX_Size4-Regular",),
+    "small-op": ("KaTeX_Size1-Regular",),
+    "large-op": ("KaTeX_Size2-Regular",),
+}
+CLASS_ATTR = re.compile(r'class="([^"]*)"')
+KATEX_CSS_LINK = re.compile(r'<link rel="stylesheet" href="([^"]*)assets/katex/katex\.min\.css">')
 
 Render = Callable[[Sequence[tuple[str, bool]]], list[dict]]
 
@@ -185,6 +211,27 @@ def readable_math(text: str, render: Render) -> str:
     return "".join(pieces)
 
 
+def fonts_used(html_text: str) -> list[str]:
+    """KaTeX font files (names without extension) that the math in ``html_text`` uses."""
+    classes = set()
+    for attr in CLASS_ATTR.findall(html_text):
+        classes.update(attr.split())
+    return sorted({font for cls, fonts in FONTS_BY_CLASS.items() if cls in classes for font in fonts})
+
+
+def preload_fonts(html_text: str) -> str:
+    """Insert ``<link rel="preload">`` for the KaTeX fonts the page uses, before KaTeX's CSS."""
+    link = KATEX_CSS_LINK.search(html_text)
+    if not link or 'class="katex"' not in html_text:
+        return html_text
+    prefix = link.group(1) + ASSET_DIR + "/fonts/"
+    preloads = "".join(
+        f'<link rel="preload" href="{prefix}{font}.woff2" as="font" type="font/woff2" crossorigin>'
+        for font in fonts_used(html_text)
+    )
+    return html_text[: link.start()] + preloads + html_text[link.start() :]
+
+
 def strip_injected_scripts(html_text: str) -> str:
     """Remove MathJax loaders/configuration and script tags with an empty or off-site src."""
     return INJECTED_SCRIPT.sub("", html_text)
@@ -239,7 +286,7 @@ def on_post_page(output, page, config):
         log.warning("%s: KaTeX cannot render the formula %r: %s", page.file.src_uri, tex, message)
     if _is_notebook(page):
         output = strip_injected_scripts(output)
-    return output
+    return preload_fonts(output)
 
 
 def on_post_build(config):
@@ -254,7 +301,9 @@ def on_post_build(config):
         for doc in data.get("docs", []):
             for key in ("title", "text"):
                 if doc.get(key):
-                    doc[key] = readable_math(doc[key], _get_renderer())
+                    parts = CODE_IN_INDEX.split(doc[key])  # leave quoted TeX in code alone
+                    parts[::2] = [readable_math(part, _get_renderer()) for part in parts[::2]]
+                    doc[key] = "".join(parts)
         index.write_text(json.dumps(data, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
 
 

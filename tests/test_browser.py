@@ -9,6 +9,10 @@ import pytest
 
 from tests.conftest import site_pages
 
+# The page's text without code (where TeX is quoted on purpose) and without rendered math.
+PROSE_JS = """() => { const c = document.body.cloneNode(true);
+  c.querySelectorAll("pre, code, .katex, script, style").forEach((e) => e.remove());
+  return c.textContent; }"""
 RAW_TEX = re.compile(r"\\\(|\\\[|\$\$|\\begin\{|\\frac|\\mathbf|\\displaystyle")
 
 
@@ -30,7 +34,7 @@ def test_every_page_renders_math_and_stays_on_its_origin(browser, built_site: Pa
         page.on("console", lambda m, errors=errors: errors.append(m.text) if m.type == "error" else None)
         page.goto(site_url + path, wait_until="networkidle")
         offsite = [u for u in requests if not (u.startswith(origin) or u.startswith("data:"))]
-        visible = page.inner_text("body")
+        visible = page.evaluate(PROSE_JS)
         raw = RAW_TEX.findall(visible)
         katex_errors = page.locator(".katex-error").count()
         if offsite or raw or katex_errors or errors:

@@ -2,12 +2,21 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 from pathlib import Path
 
 import pytest
 
-from hooks.katex_math import KatexRenderer, readable, readable_math, render_math, strip_injected_scripts
+from hooks.katex_math import (
+    KatexRenderer,
+    fonts_used,
+    preload_fonts,
+    readable,
+    readable_math,
+    render_math,
+    strip_injected_scripts,
+)
 from tests.conftest import ROOT, mkdocs_build
 
 
@@ -40,13 +49,14 @@ def test_shared_macros(render):
 
 
 def test_dollars_only_on_notebook_pages_and_never_in_code(render):
-    html = "<p>cost $5 and $a+b$</p><pre>$x$</pre><code>$y$</code><div>$$\\sum_i i$$</div>"
+    html = "<p>cost $5 and $6, $a+b$ and $c$</p><pre>$x$</pre><code>$y$</code><div>$$\\sum_i i$$</div>"
     untouched, _ = render_math(html, render, dollars=False)
     assert untouched == html
     out, errors = render_math(html, render, dollars=True)
     assert errors == []
     assert "<pre>$x$</pre>" in out and "<code>$y$</code>" in out
-    assert out.count('class="katex"') == 2
+    assert "<p>cost $5 and $6, " in out  # prices are not math
+    assert out.count('class="katex"') == 3
     assert 'class="katex-display"' in out
 
 
@@ -108,3 +118,16 @@ def test_bad_formula_in_a_notebook_markdown_cell_fails_the_strict_build(project_
     assert result.returncode != 0
     log = result.stdout + result.stderr
     assert "notebooks/seed_example.py: KaTeX cannot render the formula '\\\\frac{1}{'" in log
+
+
+def test_preloads_exactly_the_fonts_a_page_uses(render):
+    body, _ = render_math('<span class="arithmatex">\\(\\R \\to \\mathbf{x}\\)</span>', render)
+    page = '<head><link rel="stylesheet" href="../assets/katex/katex.min.css"></head><body>' + body + "</body>"
+    out = preload_fonts(page)
+    preloaded = re.findall(r'href="\.\./assets/katex/fonts/([^"]+)\.woff2" as="font"', out)
+    assert preloaded == fonts_used(body)
+    assert {"KaTeX_Main-Regular", "KaTeX_AMS-Regular", "KaTeX_Main-Bold"} <= set(preloaded)
+    assert "KaTeX_Size4-Regular" not in preloaded
+    assert out.index("preload") < out.index("katex.min.css")
+    no_math = '<head><link rel="stylesheet" href="assets/katex/katex.min.css"></head><p>x</p>'
+    assert preload_fonts(no_math) == no_math
