@@ -1,14 +1,28 @@
-"""snippets/numerical.py: finite-difference Jacobians, and their input validation."""
+"""snippets/numerical.py: finite-difference Jacobians, their input validation, and the page
+"Computing Jacobians numerically" (step sizes, float32 vs float64, gradient check, failures)."""
 
 from __future__ import annotations
 
+import re
+import subprocess
+import sys
+
 import numpy as np
 import pytest
+import sympy as sp
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from snippets.numerical import numerical_jacobian
-from snippets.seed_example import seed_jacobian
+from snippets.numerical import (
+    GRADCHECK_TOL,
+    derivative_errors,
+    gradient_check,
+    numerical_jacobian,
+    relative_error,
+    step_error_figure,
+)
+from snippets.seed_example import seed_f_sympy, seed_jacobian, seed_symbols
+from tests.conftest import ROOT
 
 
 def f_seed(p):
@@ -54,3 +68,163 @@ def test_bad_input_is_rejected_with_a_clear_message(kwargs, error, message):
     args = {"f": f_seed, "x": np.array([1.0, 2.0])} | kwargs
     with np.errstate(all="ignore"), pytest.raises(error, match=message):
         numerical_jacobian(**args)
+
+
+# ---- the page "Computing Jacobians numerically": step sizes, gradient check, failures ----
+
+STEPS = np.logspace(-20, 0, 81)
+
+
+def g_entry(y):
+    """f2(1, y) = 5 + sin y: its derivative at y = 2 is the entry cos 2 of J_f(1, 2)."""
+    return 5 + np.sin(y)
+
+
+def test_the_page_entry_is_cos_2_symbolically_and_numerically():
+    x, y = seed_symbols()
+    assert seed_f_sympy().jacobian([x, y])[1, 1].subs({x: 1, y: 2}) == sp.cos(2)
+    for method in TOL:
+        np.testing.assert_allclose(numerical_jacobian(f_seed, [1.0, 2.0], method)[1, 1], np.cos(2), atol=TOL[method])
+
+
+def test_worked_example_truncation_of_the_central_quotient():
+    h = sp.Symbol("h", positive=True)
+    quotient = (sp.sin(2 + h) - sp.sin(2 - h)) / (2 * h)
+    assert sp.simplify(sp.expand_trig(quotient) - sp.cos(2) * sp.sin(h) / h) == 0
+    series = sp.series(quotient - sp.cos(2), h, 0, 4).removeO()
+    assert sp.simplify(series + sp.cos(2) * h**2 / 6) == 0
+    assert 6e-12 < abs(np.cos(2)) * 1e-10 / 6 < 8e-12  # the page's "near 7e-12 at h = 1e-5"
+    forward = (sp.sin(2 + h) - sp.sin(2)) / h - sp.cos(2)
+    assert sp.simplify(sp.series(forward, h, 0, 2).removeO() + sp.sin(2) * h / 2) == 0
+
+
+@pytest.mark.parametrize(("method", "slope"), [("forward", 1), ("central", 2), ("complex", 2)])
+def test_truncation_slopes_right_of_the_minimum(method, slope):
+    # Steps 1e-3 .. 1e-1 in float64: truncation dominates round-off by >= 1e3 for every method.
+    steps = np.logspace(-3, -1, 9)
+    errors = derivative_errors(g_entry, np.cos(2.0), 2.0, steps, method, "float64")
+    fitted = np.polyfit(np.log(steps), np.log(errors), 1)[0]
+    assert abs(fitted - slope) < 0.05
+
+
+@pytest.mark.parametrize("dtype", ["float64", "float32"])
+def test_best_steps_are_near_the_predicted_orders(dtype):
+    eps = np.finfo(np.float64 if dtype == "float64" else np.float32).eps
+    for method, predicted in (("forward", eps**0.5), ("central", eps ** (1 / 3))):
+        errors = derivative_errors(g_entry, np.cos(2.0), 2.0, STEPS, method, dtype)
+        best = STEPS[np.argmin(errors)]
+        assert predicted / 10 <= best <= predicted * 10  # "within an order of magnitude"
+    forward = derivative_errors(g_entry, np.cos(2.0), 2.0, STEPS, "forward", dtype).min()
+    central = derivative_errors(g_entry, np.cos(2.0), 2.0, STEPS, "central", dtype).min()
+    complex_ = derivative_errors(g_entry, np.cos(2.0), 2.0, STEPS, "complex", dtype).min()
+    assert complex_ < central < forward
+
+
+def test_float32_is_far_worse_and_tiny_steps_give_zero():
+    best64 = derivative_errors(g_entry, np.cos(2.0), 2.0, STEPS, "central", "float64").min()
+    best32 = derivative_errors(g_entry, np.cos(2.0), 2.0, STEPS, "central", "float32").min()
+    assert best32 > 1e5 * best64
+    assert 1e-6 < best32 / abs(np.cos(2)) < 1e-4  # "about four or five correct digits"
+    tiny = derivative_errors(g_entry, np.cos(2.0), 2.0, [1e-20], "central", "float64")
+    assert tiny[0] == pytest.approx(abs(np.cos(2.0)))  # x + h == x: the estimate is 0
+    assert derivative_errors(g_entry, np.cos(2.0), 2.0, [1e-300], "complex", "float64")[0] < 1e-15
+
+
+def test_float32_really_runs_in_float32():
+    seen = []
+
+    def spy(y):
+        seen.append(np.asarray(y).dtype)
+        return 5 + np.sin(y)
+
+    derivative_errors(spy, np.cos(2.0), 2.0, [1e-3], "central", "float32")
+    derivative_errors(spy, np.cos(2.0), 2.0, [1e-3], "complex", "float32")
+    assert seen == [np.float32, np.float32, np.complex64]
+
+
+def test_relative_error_and_gradient_check():
+    assert relative_error([1.0, 2.0], [1.0, 2.0]) == 0.0
+    assert relative_error([0.0], [0.0]) == 0.0
+    assert relative_error([100.0, 1.0], [100.0, 2.0]) == pytest.approx(0.01)
+    rng = np.random.default_rng(12)
+    for p in rng.uniform(-2, 2, size=(20, 2)):
+        ok, err = gradient_check(f_seed, seed_jacobian, p)
+        assert ok and err <= GRADCHECK_TOL
+        buggy = lambda q: seed_jacobian(q) * np.array([[1, 1], [1, -1]])  # sign slip in cos y
+        ok, err = gradient_check(f_seed, buggy, p)
+        if abs(np.cos(p[1])) > 1e-3:  # the slip only shows where cos y is not ~0
+            assert not ok and err > 1e-4
+    # a gradient given as a 1-D array
+    assert gradient_check(lambda v: np.sum(v**2), lambda v: 2 * v, np.array([1.0, -2.0, 0.5]))[0]
+
+
+def test_exercise_find_bug_points_at_row_2_column_2():
+    p = np.array([0.7, -1.3])
+    J_num = numerical_jacobian(f_seed, p)
+    buggy = seed_jacobian(p).copy()
+    buggy[1, 1] = np.sin(p[1])
+    entrywise = np.abs(buggy - J_num) / np.abs(J_num)
+    assert np.unravel_index(np.argmax(entrywise), (2, 2)) == (1, 1)
+    assert np.sort(entrywise.ravel())[-2] < 1e-8
+
+
+def test_failure_modes():
+    h = 6e-6
+    relu = lambda x: np.maximum(x, 0.0)
+    assert (relu(h) - relu(0.0)) / h == 1.0 and (relu(h) - relu(-h)) / (2 * h) == 0.5
+    assert (relu(1e-6 + h) - relu(1e-6 - h)) / (2 * h) == pytest.approx(7 / 12)
+    assert numerical_jacobian(np.abs, [2.0], "complex")[0, 0] == 0.0  # complex-unsafe: wrong
+    safe_abs = lambda z: np.where(np.real(z) < 0, -z, z)
+    assert numerical_jacobian(safe_abs, [2.0], "complex")[0, 0] == 1.0
+    assert numerical_jacobian(safe_abs, [-2.0], "complex")[0, 0] == -1.0
+
+
+@pytest.mark.parametrize(
+    ("call", "error", "message"),
+    [
+        (lambda: derivative_errors(1, 0.0, 2.0, [1e-3]), TypeError, "f must be callable"),
+        (lambda: derivative_errors(np.sin, 0.0, 2.0, [1e-3], "backward"), ValueError, "method must be one of"),
+        (lambda: derivative_errors(np.sin, 0.0, 2.0, [1e-3], "central", "float16"), ValueError, "dtype must be one of"),
+        (lambda: derivative_errors(np.sin, 0.0, np.nan, [1e-3]), ValueError, "x must be a finite real"),
+        (lambda: derivative_errors(np.sin, "1", 2.0, [1e-3]), ValueError, "df_exact must be a finite real"),
+        (lambda: derivative_errors(np.sin, 0.0, 2.0, [0.0]), ValueError, "steps must be"),
+        (lambda: derivative_errors(np.sin, 0.0, 2.0, []), ValueError, "steps must be"),
+        (lambda: relative_error([1.0], [1.0, 2.0]), ValueError, "same shape"),
+        (lambda: relative_error([np.inf], [1.0]), ValueError, "finite"),
+        (lambda: relative_error("ab", [1.0]), TypeError, "a must be an array"),
+        (lambda: gradient_check(f_seed, "J", [1.0, 2.0]), TypeError, "jacobian must be callable"),
+        (lambda: gradient_check(f_seed, seed_jacobian, [1.0, 2.0], tol=0), ValueError, "tol must be"),
+        (lambda: gradient_check(f_seed, lambda p: np.ones((3, 2)), [1.0, 2.0]), ValueError, r"needs \(2, 2\)"),
+        (lambda: gradient_check("f", seed_jacobian, [1.0, 2.0]), TypeError, "f must be callable"),
+    ],
+)
+def test_new_functions_reject_bad_input(call, error, message):
+    with pytest.raises(error, match=message):
+        call()
+
+
+def test_step_error_figure_is_built():
+    import matplotlib.pyplot as plt
+
+    fig = step_error_figure()
+    assert [ax.get_title() for ax in fig.axes] == ["float64", "float32"]
+    assert all(len(ax.get_lines()) == 4 for ax in fig.axes)  # three methods and the epsilon line
+    plt.close(fig)
+
+
+def test_page_examples_run_and_agree():
+    out = subprocess.run(
+        [sys.executable, "-m", "snippets.numerical"], cwd=ROOT, capture_output=True, text=True, check=True
+    ).stdout
+    errors = dict(re.findall(r"^(forward|central|complex step) *: largest error (\S+)", out, re.M))
+    assert float(errors["forward"]) < 1e-6 and float(errors["central"]) < 1e-9 and float(errors["complex step"]) < 1e-14
+    best = {(d, m): float(h) for d, m, h in re.findall(r"^(float\d\d) (\w+) *: smallest error \S+ at h = (\S+)", out, re.M)}
+    assert len(best) == 6
+    for dtype, eps in (("float64", np.finfo(np.float64).eps), ("float32", np.finfo(np.float32).eps)):
+        assert eps**0.5 / 10 <= best[(dtype, "forward")] <= eps**0.5 * 10
+        assert eps ** (1 / 3) / 10 <= best[(dtype, "central")] <= eps ** (1 / 3) * 10
+    assert re.search(r"correct: passed 5/5", out) and re.search(r"buggy  : passed 0/5", out)
+    assert "ReLU at 0:   forward 1.0  central 0.5" in out
+    assert "wrong entry: row 2, column 2 (d f2 / d y)" in out
+    assert "by complex step: 0.0 (true value 1)" in out and "complex-safe abs:           1.0" in out
+    assert "central difference with h = 1e-20: 0.0" in out
