@@ -19,6 +19,7 @@ from snippets.seed_example import (
     seed_jacobian_sympy,
     seed_symbols,
 )
+from snippets.numerical import numerical_jacobian
 from tests.conftest import ROOT
 
 # Central differences with step H have truncation error ~ H^2 * |f'''| / 6 and round-off
@@ -28,16 +29,6 @@ H = 1e-6
 FD_TOL = 1e-6
 
 coordinate = st.floats(min_value=-3, max_value=3, allow_nan=False, allow_infinity=False)
-
-
-def central_difference(func, p: np.ndarray, h: float = H) -> np.ndarray:
-    """Jacobian of func at p by central differences, column by column."""
-    cols = []
-    for j in range(p.size):
-        e = np.zeros_like(p)
-        e[j] = h
-        cols.append((func(p + e) - func(p - e)) / (2 * h))
-    return np.stack(cols, axis=1)
 
 
 def test_sympy_jacobian_is_the_hand_result():
@@ -60,7 +51,7 @@ def test_numpy_functions_match_sympy():
 @given(coordinate, coordinate)
 def test_jacobian_matches_central_difference(px, py):
     p = np.array([px, py])
-    np.testing.assert_allclose(central_difference(seed_f, p), seed_jacobian(p), atol=FD_TOL, rtol=0)
+    np.testing.assert_allclose(numerical_jacobian(seed_f, p, "central", h=H), seed_jacobian(p), atol=FD_TOL, rtol=0)
 
 
 def test_each_row_is_the_gradient_of_its_component():
