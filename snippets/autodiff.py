@@ -1,0 +1,349 @@
+"""Our own automatic differentiation in numpy: forward mode with dual numbers, reverse mode with a tape.
+
+Functions to differentiate are plain Python/numpy code on a list or array of scalars, using
+``+ - * / **`` and ``np.sin, np.cos, np.exp, np.log, np.tanh, np.sqrt`` (numpy calls our
+objects' methods of the same name). ``python -m snippets.autodiff`` prints what the page
+"Forward and reverse mode" shows.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+# --8<-- [start:rules]
+import numpy as np
+
+# Each primitive: its value and its derivative, both as functions of the input value.
+RULES = {
+    "sin": (np.sin, np.cos),
+    "cos": (np.cos, lambda a: -np.sin(a)),
+    "exp": (np.exp, np.exp),
+    "log": (np.log, lambda a: 1.0 / a),
+    "tanh": (np.tanh, lambda a: 1.0 - np.tanh(a) ** 2),
+    "sqrt": (np.sqrt, lambda a: 0.5 / np.sqrt(a)),
+}
+
+
+def check_point(x, what="x"):
+    """x as a finite, non-empty 1-D float array, or a clear error."""
+    if callable(x) or isinstance(x, (str, bytes)):
+        raise TypeError(f"{what} must be an array of numbers, got {type(x).__name__}")
+    arr = np.asarray(x, dtype=float)
+    if arr.ndim != 1 or arr.size == 0:
+        raise ValueError(f"{what} must be a non-empty 1-D array, got shape {arr.shape}")
+    if not np.all(np.isfinite(arr)):
+        raise ValueError(f"{what} must be finite (no nan or inf)")
+    return arr
+
+
+def call_f(f, inputs):
+    """Evaluate f and return its outputs as a flat list (f may return a scalar or a 1-D sequence)."""
+    if not callable(f):
+        raise TypeError(f"f must be callable, got {type(f).__name__}")
+    out = f(inputs)
+    if np.ndim(out) == 0 and not isinstance(out, (list, tuple, np.ndarray)):
+        return [out]
+    arr = np.asarray(out, dtype=object)
+    if arr.ndim != 1 or arr.size == 0:
+        raise ValueError(f"f must return a scalar or a non-empty 1-D sequence, got shape {arr.shape}")
+    return list(arr)
+# --8<-- [end:rules]
+
+
+# --8<-- [start:forward]
+class Dual:
+    """A number a + b eps with eps^2 = 0: the value a carries its tangent b along."""
+
+    def __init__(self, value, tangent=0.0):
+        self.value, self.tangent = float(value), float(tangent)
+
+    @staticmethod
+    def lift(other):
+        return other if isinstance(other, Dual) else Dual(other)
+
+    def __add__(self, other):
+        o = Dual.lift(other)
+        return Dual(self.value + o.value, self.tangent + o.tangent)
+
+    def __mul__(self, other):  # product rule
+        o = Dual.lift(other)
+        return Dual(self.value * o.value, self.tangent * o.value + self.value * o.tangent)
+
+    def __truediv__(self, other):  # quotient rule
+        o = Dual.lift(other)
+        return Dual(self.value / o.value, (self.tangent * o.value - self.value * o.tangent) / o.value**2)
+
+    def __pow__(self, k):  # constant exponent k
+        return Dual(self.value**k, k * self.value ** (k - 1) * self.tangent)
+
+    def __neg__(self):
+        return Dual(-self.value, -self.tangent)
+
+    __radd__ = __add__
+    __rmul__ = __mul__
+    def __sub__(self, other): return self + (-Dual.lift(other))
+    def __rsub__(self, other): return Dual.lift(other) - self
+    def __rtruediv__(self, other): return Dual.lift(other) / self
+
+
+for _name, (_f, _df) in RULES.items():  # np.sin(d) calls d.sin(): chain rule, one primitive
+    setattr(Dual, _name, lambda self, f=_f, df=_df: Dual(f(self.value), df(self.value) * self.tangent))
+
+
+def jvp(f, x, v):
+    """One forward pass: (f(x), J_f(x) v), the Jacobian-vector product, without forming J."""
+    x, v = check_point(x), check_point(v, "tangent v")
+    if v.shape != x.shape:
+        raise ValueError(f"tangent v has shape {v.shape} but x has shape {x.shape}")
+    duals = [Dual.lift(o) for o in call_f(f, [Dual(a, b) for a, b in zip(x, v)])]
+    return np.array([d.value for d in duals]), np.array([d.tangent for d in duals])
+
+
+def jacobian_forward(f, x):
+    """The m x n Jacobian, one column per forward pass: n passes (v = e_1, ..., e_n)."""
+    x = check_point(x)
+    return np.stack([jvp(f, x, e)[1] for e in np.eye(x.size)], axis=1)
+# --8<-- [end:forward]
+
+
+# --8<-- [start:reverse]
+class Var:
+    """A value recorded on a tape: the tape stores, per node, (parent, local derivative) pairs."""
+
+    def __init__(self, value, tape, parents=()):
+        self.value, self.tape, self.index = float(value), tape, len(tape)
+        tape.append(parents)
+
+    def lift(self, other):
+        return other if isinstance(other, Var) else Var(other, self.tape)
+
+    def __add__(self, other):
+        o = self.lift(other)
+        return Var(self.value + o.value, self.tape, ((self.index, 1.0), (o.index, 1.0)))
+
+    def __mul__(self, other):
+        o = self.lift(other)
+        return Var(self.value * o.value, self.tape, ((self.index, o.value), (o.index, self.value)))
+
+    def __truediv__(self, other):
+        o = self.lift(other)
+        return Var(self.value / o.value, self.tape,
+                   ((self.index, 1.0 / o.value), (o.index, -self.value / o.value**2)))
+
+    def __pow__(self, k):  # constant exponent k
+        return Var(self.value**k, self.tape, ((self.index, k * self.value ** (k - 1)),))
+
+    def __neg__(self):
+        return Var(-self.value, self.tape, ((self.index, -1.0),))
+
+    __radd__ = __add__
+    __rmul__ = __mul__
+    def __sub__(self, other): return self + (-self.lift(other))
+    def __rsub__(self, other): return self.lift(other) - self
+    def __rtruediv__(self, other): return self.lift(other) / self
+
+
+for _name, (_f, _df) in RULES.items():  # np.sin(v) calls v.sin(): record one node
+    setattr(Var, _name, lambda self, f=_f, df=_df: Var(f(self.value), self.tape, ((self.index, df(self.value)),)))
+
+
+def record(f, x):
+    """One forward pass that records the tape: returns (tape, input Vars, output Vars)."""
+    tape = []
+    inputs = [Var(a, tape) for a in check_point(x)]
+    outputs = [o if isinstance(o, Var) else Var(o, tape) for o in call_f(f, inputs)]
+    return tape, inputs, outputs
+
+
+def backward(tape, inputs, outputs, u):
+    """One reverse sweep over the tape: u^T J_f(x), the vector-Jacobian product."""
+    u = check_point(u, "cotangent u")
+    if u.shape != (len(outputs),):
+        raise ValueError(f"cotangent u has shape {u.shape} but f has {len(outputs)} outputs")
+    adjoint = np.zeros(len(tape))
+    for o, u_i in zip(outputs, u):
+        adjoint[o.index] += u_i
+    for node in range(len(tape) - 1, -1, -1):  # newest node first
+        for parent, local in tape[node]:
+            adjoint[parent] += adjoint[node] * local
+    return np.array([adjoint[i.index] for i in inputs])
+
+
+def vjp(f, x, u):
+    """(f(x), u^T J_f(x)): record once, sweep back once, without forming J."""
+    tape, inputs, outputs = record(f, x)
+    return np.array([o.value for o in outputs]), backward(tape, inputs, outputs, u)
+
+
+def jacobian_reverse(f, x):
+    """The m x n Jacobian, one row per reverse sweep: record once, then m sweeps (u = e_i)."""
+    tape, inputs, outputs = record(f, x)
+    return np.stack([backward(tape, inputs, outputs, e) for e in np.eye(len(outputs))])
+# --8<-- [end:reverse]
+
+
+class CountingFunction:
+    """Wrap f to count how many times it is evaluated (one evaluation = one pass)."""
+
+    def __init__(self, f: Callable):
+        if not callable(f):
+            raise TypeError(f"f must be callable, got {type(f).__name__}")
+        self.f, self.calls = f, 0
+
+    def __call__(self, x):
+        self.calls += 1
+        return self.f(x)
+
+
+def pass_counts(f: Callable, x) -> dict[str, int]:
+    """Passes each mode needs for the full Jacobian of f at x, counted while computing it.
+
+    forward: evaluations of f on dual numbers; reverse: one recorded evaluation plus one
+    backward sweep per output.
+    """
+    counted = CountingFunction(f)
+    J_fwd = jacobian_forward(counted, x)
+    forward_passes = counted.calls
+    counted.calls = 0
+    tape, inputs, outputs = record(counted, x)
+    sweeps = 0
+    rows = []
+    for e in np.eye(len(outputs)):
+        rows.append(backward(tape, inputs, outputs, e))
+        sweeps += 1
+    J_rev = np.stack(rows)
+    if not np.allclose(J_fwd, J_rev, rtol=1e-10, atol=1e-12):
+        raise AssertionError("forward and reverse mode disagree")
+    m, n = J_fwd.shape
+    return {"m": m, "n": n, "forward_passes": forward_passes, "reverse_recordings": counted.calls,
+            "reverse_sweeps": sweeps}
+
+
+# --8<-- [start:tall-wide]
+import numpy as np
+
+
+def tall(x):
+    """R^2 -> R^200: many outputs, few inputs (m >> n)."""
+    return [np.sin(k * x[0]) * x[1] for k in range(1, 201)]
+
+
+def wide(x):
+    """R^200 -> R^2: many inputs, few outputs (n >> m), like a loss of many weights."""
+    s, q = 0.0, 0.0
+    for k, xk in enumerate(x):
+        s = s + np.sin(xk) * (k + 1)
+        q = q + xk * xk
+    return [s, q]
+# --8<-- [end:tall-wide]
+
+
+def counts_table_markdown(seed: int = 0) -> str:
+    """The page's table of pass counts for ``tall`` and ``wide``, counted while computing J both ways."""
+    rng = np.random.default_rng(seed)
+    rows = ["| function | shape of J (m x n) | forward passes (JVPs) | reverse sweeps (VJPs) |",
+            "| --- | --- | --- | --- |"]
+    for name, f, n in [("`tall`, $m \\gg n$", tall, 2), ("`wide`, $n \\gg m$", wide, 200)]:
+        c = pass_counts(f, rng.normal(size=n))
+        rows.append(f"| {name} | ${c['m']} \\times {c['n']}$ | {c['forward_passes']} "
+                    f"| {c['reverse_sweeps']} (after {c['reverse_recordings']} recording) |")
+    return "\n".join(rows)
+
+
+def modes_figure():
+    """A 6 x 4 Jacobian: a JVP fills one column per pass, a VJP one row per pass."""
+    import matplotlib.pyplot as plt
+    from matplotlib.patches import Rectangle
+
+    m, n = 6, 4
+    fig, axes = plt.subplots(1, 2, figsize=(6.4, 3.0))
+    titles = ["forward mode: J v = one column", "reverse mode: uᵀ J = one row"]
+    for ax, title, mode in zip(axes, titles, ["col", "row"]):
+        for i in range(m):
+            for j in range(n):
+                hit = (mode == "col" and j == 1) or (mode == "row" and i == 2)
+                ax.add_patch(Rectangle((j, m - 1 - i), 1, 1, fc="#1f4e9c" if hit else "none", ec="black",
+                                       alpha=0.55 if hit else 1.0, lw=1))
+        ax.set_xlim(-0.2, n + 0.2)
+        ax.set_ylim(-0.9, m + 0.2)
+        ax.set_aspect("equal")
+        ax.axis("off")
+        ax.set_title(title, fontsize=10)
+        ax.text(n / 2, -0.6, f"m = {m} rows (outputs), n = {n} columns (inputs)", ha="center", fontsize=8)
+    return fig
+
+
+if __name__ == "__main__":
+    # --8<-- [start:dual-by-hand]
+    import numpy as np
+
+
+    class TinyDual:
+        """a + b eps with eps^2 = 0; only what this example needs."""
+
+        def __init__(self, value, tangent):
+            self.value, self.tangent = value, tangent
+
+        def __mul__(self, other):  # (a + b eps)(c + d eps) = ac + (bc + ad) eps
+            return TinyDual(self.value * other.value, self.tangent * other.value + self.value * other.tangent)
+
+        def sin(self):  # sin(a + b eps) = sin a + (cos a) b eps
+            return TinyDual(np.sin(self.value), np.cos(self.value) * self.tangent)
+
+
+    # d/dx [x sin x] at x = 2: seed the tangent with 1 and read it off the result.
+    x = TinyDual(2.0, 1.0)
+    y = x * np.sin(x)  # numpy calls x.sin() for an object it does not know
+    print("value:     ", y.value, "= 2 sin 2 =", 2 * np.sin(2))
+    print("derivative:", y.tangent, "= sin 2 + 2 cos 2 =", np.sin(2) + 2 * np.cos(2))
+    # --8<-- [end:dual-by-hand]
+
+    # --8<-- [start:forward-demo]
+    def f(p):  # the seed example, written as ordinary numpy code
+        x, y = p
+        return [x**2 * y, 5 * x + np.sin(y)]
+
+
+    p = np.array([1.0, 2.0])
+    print("J v with v = e_1 (column 1):", jvp(f, p, [1.0, 0.0])[1])
+    print("J v with v = e_2 (column 2):", jvp(f, p, [0.0, 1.0])[1])
+    print("forward mode, 2 passes:\n", jacobian_forward(f, p))
+    # --8<-- [end:forward-demo]
+
+    # --8<-- [start:reverse-demo]
+    tape, inputs, outputs = record(lambda p: [p[0] ** 2 * p[1]], [1.0, 2.0])  # x^2 y at (1, 2)
+    for index, parents in enumerate(tape):
+        print(f"node {index}: (parent, local derivative) pairs {parents}")
+
+
+    def f(p):  # the seed example, written as ordinary numpy code
+        x, y = p
+        return [x**2 * y, 5 * x + np.sin(y)]
+
+
+    p = np.array([1.0, 2.0])
+    print("u^T J with u = e_1 (row 1):", vjp(f, p, [1.0, 0.0])[1])
+    print("u^T J with u = e_2 (row 2):", vjp(f, p, [0.0, 1.0])[1])
+    print("reverse mode, 1 recording + 2 sweeps:\n", jacobian_reverse(f, p))
+    # --8<-- [end:reverse-demo]
+
+    # --8<-- [start:exercise-gradient]
+    def loss(w):  # a scalar function of 5 inputs: R^5 -> R^1
+        return sum((wi - i) ** 2 for i, wi in enumerate(w))
+
+
+    w = np.zeros(5)
+    value, grad = vjp(loss, w, [1.0])  # one reverse sweep with u = 1 gives the whole gradient
+    print("loss:", value, " gradient:", grad, " expected 2 (w - (0..4)):", 2 * (w - np.arange(5)))
+    # --8<-- [end:exercise-gradient]
+
+    # --8<-- [start:exercise-direction]
+    def f(p):
+        x, y = p
+        return [x**2 * y, 5 * x + np.sin(y)]
+
+
+    p, v = np.array([1.0, 2.0]), np.array([1.0, 1.0])
+    print("J v by one forward pass:", jvp(f, p, v)[1])
+    print("J v from the matrix:    ", np.array([[4.0, 1.0], [5.0, np.cos(2.0)]]) @ v)
+    # --8<-- [end:exercise-direction]

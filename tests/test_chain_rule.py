@@ -1,0 +1,221 @@
+"""snippets/chain_rule.py: J_(g o f)(x) = J_g(f(x)) J_f(x) on the seed example followed by g."""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import numpy as np
+import pytest
+import sympy as sp
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from snippets.chain_rule import (
+    chain_jacobians,
+    composed,
+    composed_jacobian,
+    composed_sympy,
+    graph_figure,
+    outer_g,
+    outer_g_jacobian,
+)
+from snippets.numerical import numerical_jacobian
+from snippets.seed_example import seed_f, seed_jacobian, seed_symbols
+from tests.conftest import ROOT
+
+coordinate = st.floats(min_value=-2, max_value=2, allow_nan=False, allow_infinity=False)
+# Central differences (h = 6e-6) on entries of size up to ~500 on |x|, |y| <= 2: truncation
+# ~ h^2 |f'''| ~ 1e-8 and round-off ~ 1e-16 |f| / h ~ 1e-8, so 1e-6 relative to (1 + |J|) is safe.
+FD_RTOL = 1e-6
+
+
+def test_composition_jacobian_symbolically():
+    x, y = seed_symbols()
+    u, v = sp.symbols("u v")
+    g = sp.Matrix([u * v, u - v, v**2])
+    f = sp.Matrix([x**2 * y, 5 * x + sp.sin(y)])
+    product = g.jacobian([u, v]).subs({u: f[0], v: f[1]}) * f.jacobian([x, y])
+    direct = composed_sympy().jacobian([x, y])
+    assert sp.simplify(product - direct) == sp.zeros(3, 2)
+    assert direct.shape == (3, 2)
+    # the hand-worked value on the page
+    assert direct.subs({x: 1, y: 0}) == sp.Matrix([[0, 5], [-5, 0], [50, 10]])
+
+
+def test_numpy_functions_match_sympy():
+    x, y = seed_symbols()
+    J_num = sp.lambdify((x, y), composed_sympy().jacobian([x, y]), "numpy")
+    g_num = sp.lambdify((x, y), composed_sympy(), "numpy")
+    for p in np.random.default_rng(2).uniform(-2, 2, size=(30, 2)):
+        np.testing.assert_allclose(composed(p), np.ravel(g_num(*p)), rtol=1e-13, atol=1e-13)
+        np.testing.assert_allclose(composed_jacobian(p), np.asarray(J_num(*p), float), rtol=1e-12, atol=1e-12)
+
+
+@settings(max_examples=150, deadline=None)
+@given(coordinate, coordinate)
+def test_chain_rule_matches_finite_differences(px, py):
+    p = np.array([px, py])
+    J = composed_jacobian(p)
+    numeric = numerical_jacobian(composed, p, method="central")
+    assert np.all(np.abs(numeric - J) <= FD_RTOL * (1 + np.abs(J)))
+
+
+@settings(max_examples=100, deadline=None)
+@given(coordinate, coordinate)
+def test_outer_g_jacobian_matches_complex_step(pu, pv):
+    q = np.array([pu, pv])
+
+    def g_complex(w):  # the same formula, complex-safe (as_point would cast to float)
+        return np.array([w[0] * w[1], w[0] - w[1], w[1] ** 2])
+
+    np.testing.assert_allclose(outer_g(q), g_complex(q))
+    # Complex step has no subtractive cancellation: agreement to ~1e-15 relative.
+    np.testing.assert_allclose(numerical_jacobian(g_complex, q, method="complex"), outer_g_jacobian(q), rtol=1e-13, atol=1e-13)
+
+
+def test_outer_jacobian_must_be_taken_at_the_inner_output():
+    p = np.array([1.0, 0.0])
+    wrong = outer_g_jacobian(p) @ seed_jacobian(p)  # the classic slip: J_g at x, not at f(x)
+    assert not np.allclose(wrong, composed_jacobian(p))
+    np.testing.assert_allclose(outer_g_jacobian(seed_f(p)) @ seed_jacobian(p), composed_jacobian(p))
+
+
+@settings(max_examples=50, deadline=None)
+@given(st.lists(st.integers(1, 5), min_size=2, max_size=5), st.integers(0, 2**32 - 1))
+def test_chain_jacobians_is_the_product_in_reverse_order(sizes, seed):
+    """For linear stages A_i, the Jacobian of the composition is A_k ... A_1, whatever the sizes."""
+    rng = np.random.default_rng(seed)
+    mats = [rng.normal(size=(sizes[i + 1], sizes[i])) for i in range(len(sizes) - 1)]
+    x = rng.normal(size=sizes[0])
+
+    def forward(z):
+        for A in mats:
+            z = A @ z
+        return z
+
+    J = chain_jacobians(mats)
+    assert J.shape == (sizes[-1], sizes[0])
+    np.testing.assert_allclose(J, numerical_jacobian(forward, x), atol=1e-8)
+
+
+def test_wrong_order_of_square_stages_gives_a_wrong_matrix_silently():
+    rng = np.random.default_rng(0)
+    A, B = rng.normal(size=(2, 3, 3))
+    assert (A @ B).shape == (B @ A).shape
+    assert not np.allclose(chain_jacobians([A, B]), A @ B)
+    np.testing.assert_allclose(chain_jacobians([A, B]), B @ A)
+
+
+@pytest.mark.parametrize(
+    ("bad", "error", "message"),
+    [
+        ([np.ones((5, 4)), np.ones((1, 3))], ValueError, "do not chain"),
+        ([], ValueError, "empty"),
+        ([np.ones(3)], ValueError, "2-D"),
+        ([np.array([[np.nan]])], ValueError, "non-finite"),
+        ([len], TypeError, "not a matrix"),
+        (np.ones((2, 2)), TypeError, "list"),
+        ("J", TypeError, "list"),
+    ],
+)
+def test_chain_jacobians_rejects_bad_input(bad, error, message):
+    with pytest.raises(error, match=message):
+        chain_jacobians(bad)
+
+
+def test_bad_points_are_rejected():
+    for func in (outer_g, outer_g_jacobian, composed, composed_jacobian):
+        with pytest.raises(ValueError, match="shape"):
+            func([1.0, 2.0, 3.0])
+        with pytest.raises(ValueError, match="finite"):
+            func([np.inf, 0.0])
+
+
+def test_exercise_solutions():
+    x, y = seed_symbols()
+    f = sp.Matrix([x**2 * y, 5 * x + sp.sin(y)])
+    # 1. J_(f o f)(1, 0) = [[0, 0], [5 cos 5, 5 + cos 5]]
+    ff = f.subs({x: f[0], y: f[1]}, simultaneous=True)
+    expected = sp.Matrix([[0, 0], [5 * sp.cos(5), 5 + sp.cos(5)]])
+    assert sp.simplify(ff.jacobian([x, y]).subs({x: 1, y: 0}) - expected) == sp.zeros(2, 2)
+    p = np.array([1.0, 0.0])
+    np.testing.assert_allclose(seed_jacobian(seed_f(p)) @ seed_jacobian(p), np.array(expected, dtype=float))
+    # 2. linear maps: J = B A, shape 4 x 2
+    A, B = sp.Matrix(3, 2, sp.symbols("a:6")), sp.Matrix(4, 3, sp.symbols("b:12"))
+    X = sp.Matrix(sp.symbols("x0 x1"))
+    assert (B * (A * X)).jacobian(list(X)) == B * A
+    # 3. 784 -> 256 -> 10 -> 1: product 1 x 784
+    assert chain_jacobians([np.zeros((256, 784)), np.zeros((10, 256)), np.zeros((1, 10))]).shape == (1, 784)
+
+
+def test_figure_builds():
+    import matplotlib.pyplot as plt
+
+    fig = graph_figure()
+    assert len(fig.axes[0].texts) == 21  # 7 nodes, 7 edge labels, 7 arrows (annotations)
+    plt.close(fig)
+
+
+def test_page_examples_run_and_agree():
+    out = subprocess.run(
+        [sys.executable, "-m", "snippets.chain_rule"], cwd=ROOT, capture_output=True, text=True, check=True
+    ).stdout
+    assert "J_g(f(x)) J_f(x) == J_(g o f)(x): True" in out
+    assert "Matrix([[0, 5], [-5, 0], [50, 10]])" in out
+    assert np.array2string(composed_jacobian([1.0, 0.0])) in out
+    worst = float(out.split("over 100 points: ")[1].split()[0])
+    assert worst < 1e-6
+    assert "J3 @ J2 @ J1 has shape (1, 4)" in out and "J1 @ J2 @ J3 fails" in out
+    assert "agrees with diff: True" in out
+    assert np.array2string(seed_jacobian(seed_f([1.0, 0.0])) @ seed_jacobian([1.0, 0.0])) in out
+    assert float(out.split("max |numeric - B A| = ")[1].split()[0]) < 1e-8
+
+
+# ---- shown code blocks run alone (used by the other Part II test modules too) ---------------
+FENCE = re.compile(r"^( *)```python([^\n]*)\n(.*?)^\1```", re.M | re.S)
+INCLUDE_LINE = re.compile(r'^\s*--8<--\s+"([^"]+):([a-z][-_0-9a-z]*)"\s*$')
+
+
+def section_text(path: Path, name: str) -> str:
+    """The dedented text of section ``name`` of a snippet file, as pymdownx.snippets includes it."""
+    lines = path.read_text(encoding="utf-8").splitlines()
+    start = next(i for i, line in enumerate(lines) if line.strip() == f"# --8<-- [start:{name}]")
+    end = next(i for i, line in enumerate(lines) if line.strip() == f"# --8<-- [end:{name}]")
+    body = [line for line in lines[start + 1 : end] if "--8<-- [" not in line]
+    return textwrap.dedent("\n".join(body))
+
+
+def shown_blocks(page: Path, workdir: Path) -> list[tuple[str, str]]:
+    """Run every code block a reader sees on ``page`` alone, in a fresh interpreter without the repo.
+
+    A shown block is a ```python fence that is not executed, or is executed with its source shown.
+    Returns (code, stdout) pairs; fails with the block's error if one does not run alone.
+    """
+    results = []
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
+    env["MPLBACKEND"] = "Agg"
+    for match in FENCE.finditer(page.read_text(encoding="utf-8")):
+        options, body = match.group(2), match.group(3)
+        if 'exec="on"' in options and 'source="above"' not in options:
+            continue  # builds page text or a figure; not shown as code
+        parts = []
+        for line in textwrap.dedent(body).splitlines():
+            inc = INCLUDE_LINE.match(line)
+            parts.append(section_text(ROOT / inc.group(1), inc.group(2)) if inc else line)
+        code = "\n".join(parts)
+        run = subprocess.run([sys.executable, "-c", code], cwd=workdir, env=env, capture_output=True, text=True)
+        assert run.returncode == 0, f"{page.name}: a shown block fails alone:\n{code}\n{run.stderr}"
+        results.append((code, run.stdout))
+    assert results, f"{page.name}: no shown code blocks found"
+    return results
+
+
+def test_shown_blocks_run_alone(tmp_path):
+    blocks = shown_blocks(ROOT / "docs" / "chain-rule.md", tmp_path)
+    assert len(blocks) >= 5
+    assert all("snippets" not in code.split("\n", 3)[0] for code, _ in blocks)

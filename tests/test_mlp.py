@@ -1,0 +1,284 @@
+"""snippets/mlp.py and docs/notebooks/mlp_training.py: backprop as a chain of VJPs gives the
+gradient (sympy, finite differences, the full Jacobian product), and the notebook agrees."""
+
+from __future__ import annotations
+
+import runpy
+import subprocess
+import sys
+import warnings
+
+import numpy as np
+import pytest
+import sympy as sp
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from snippets.mlp import (
+    accuracy,
+    backward,
+    flatten,
+    forward,
+    gradient_by_jacobians,
+    init_params,
+    loss_and_grad,
+    make_spirals,
+    memory_counts,
+    memory_table_markdown,
+    pipeline_figure,
+    spirals_figure,
+    train,
+    unflatten,
+)
+from snippets.numerical import numerical_jacobian
+from tests.conftest import ROOT
+from tests.test_chain_rule import shown_blocks
+
+# Central differences (h = 6e-6) of a loss of size ~1 whose third derivatives are O(10) on
+# these small nets: truncation ~ h^2 * 10 ~ 4e-10, round-off ~ 1e-16 / h ~ 2e-11. 1e-8
+# absolute is a safe bound and far below the gradient entries (~1e-3 and up).
+FD_ATOL = 1e-8
+
+
+def small_problem(seed: int, B: int = 7, n_hidden: int = 5):
+    rng = np.random.default_rng(seed)
+    X = rng.normal(size=(B, 2))
+    labels = rng.integers(0, 3, size=B)
+    return init_params(n_hidden=n_hidden, seed=seed), X, labels
+
+
+def test_hand_example():
+    params = {"W1": np.array([[0.0]]), "b1": np.array([0.0]), "W2": np.array([[1.0], [-1.0]]), "b2": np.zeros(2)}
+    loss, cache = forward(params, np.array([[1.0]]), np.array([0]))
+    grads = backward(params, cache)
+    assert loss == pytest.approx(np.log(2), rel=1e-15)
+    np.testing.assert_allclose(grads["b2"], [-0.5, 0.5])
+    np.testing.assert_allclose(grads["W2"], [[0.0], [0.0]])
+    np.testing.assert_allclose(grads["W1"], [[-1.0]])
+    np.testing.assert_allclose(grads["b1"], [-1.0])
+    # the same by sympy
+    w1, b1, v0, v1, c0, c1, x = sp.symbols("w1 b1 v0 v1 c0 c1 x")
+    h = sp.tanh(w1 * x + b1)
+    z = [v0 * h + c0, v1 * h + c1]
+    L = -sp.log(sp.exp(z[0]) / (sp.exp(z[0]) + sp.exp(z[1])))
+    at = {w1: 0, b1: 0, v0: 1, v1: -1, c0: 0, c1: 0, x: 1}
+    assert sp.simplify(L.subs(at)) == sp.log(2)
+    assert [sp.simplify(sp.diff(L, s).subs(at)) for s in (w1, b1, v0, v1, c0, c1)] == [-1, -1, 0, 0, sp.Rational(-1, 2), sp.Rational(1, 2)]
+
+
+def test_backward_matches_sympy_gradient():
+    """The loss written symbolically for one example and differentiated by sympy."""
+    n_in, n_h, n_out = 2, 3, 3
+    W1 = sp.Matrix(n_h, n_in, sp.symbols(f"a0:{n_h * n_in}"))
+    b1 = sp.Matrix(sp.symbols(f"b0:{n_h}"))
+    W2 = sp.Matrix(n_out, n_h, sp.symbols(f"c0:{n_out * n_h}"))
+    b2 = sp.Matrix(sp.symbols(f"d0:{n_out}"))
+    x = sp.Matrix([sp.Rational(3, 10), sp.Rational(-7, 10)])
+    label = 2
+    h = (W1 * x + b1).applyfunc(sp.tanh)
+    z = W2 * h + b2
+    L = -(z[label] - sp.log(sum(sp.exp(zi) for zi in z)))
+    params = init_params(n_in, n_h, n_out, seed=5)
+    params["b1"] = np.random.default_rng(6).normal(size=n_h)
+    values = {}
+    for M, k in ((W1, "W1"), (b1, "b1"), (W2, "W2"), (b2, "b2")):
+        values.update(dict(zip(list(M), np.ravel(params[k]))))
+    grads = backward(params, forward(params, np.array([[0.3, -0.7]]), np.array([label]))[1])
+    for M, k in ((W1, "W1"), (b1, "b1"), (W2, "W2"), (b2, "b2")):
+        exact = np.array([float(sp.diff(L, s).subs(values)) for s in M]).reshape(np.shape(params[k]))
+        np.testing.assert_allclose(grads[k], exact, rtol=1e-12, atol=1e-14)
+
+
+@settings(max_examples=25, deadline=None)
+@given(st.integers(0, 2**32 - 1), st.integers(1, 9))
+def test_backward_matches_finite_differences(seed, B):
+    params, X, labels = small_problem(seed, B)
+    _, grads = loss_and_grad(params, X, labels)
+    numeric = numerical_jacobian(lambda th: forward(unflatten(th, params), X, labels)[0], flatten(params))[0]
+    np.testing.assert_allclose(flatten(grads), numeric, atol=FD_ATOL)
+
+
+@settings(max_examples=25, deadline=None)
+@given(st.integers(0, 2**32 - 1), st.integers(0, 6))
+def test_full_jacobian_product_equals_chain_of_vjps(seed, i):
+    params, X, labels = small_problem(seed)
+    params["b1"] = np.random.default_rng(seed).normal(size=params["b1"].shape)
+    by_jac = gradient_by_jacobians(params, X[i], labels[i])
+    by_vjp = backward(params, forward(params, X[i : i + 1], labels[i : i + 1])[1])
+    for k in by_vjp:
+        np.testing.assert_allclose(by_jac[k], by_vjp[k], atol=1e-14)
+
+
+def test_batch_gradient_is_the_mean_of_per_example_gradients():
+    params, X, labels = small_problem(3, B=6)
+    batch = backward(params, forward(params, X, labels)[1])
+    singles = [backward(params, forward(params, X[i : i + 1], labels[i : i + 1])[1]) for i in range(6)]
+    for k in batch:
+        np.testing.assert_allclose(batch[k], np.mean([g[k] for g in singles], axis=0), atol=1e-15)
+
+
+def test_batched_jacobian_is_block_diagonal():
+    """The Jacobian of the hidden layer over a batch, (B, m, B, n), vanishes off the b = c blocks."""
+    params, X, labels = small_problem(1, B=4)
+    B, n = X.shape
+    m = params["W1"].shape[0]
+    J = numerical_jacobian(lambda flat: np.tanh(flat.reshape(B, n) @ params["W1"].T + params["b1"]).ravel(), X.ravel())
+    J = J.reshape(B, m, B, n)
+    for b in range(B):
+        for c in range(B):
+            if b != c:
+                assert np.max(np.abs(J[b, :, c, :])) < 1e-10
+            else:
+                expected = np.diag(1 - np.tanh(params["W1"] @ X[b] + params["b1"]) ** 2) @ params["W1"]
+                np.testing.assert_allclose(J[b, :, b, :], expected, atol=1e-8)
+
+
+def test_training_reduces_the_loss():
+    X, labels = make_spirals()
+    params, losses = train(init_params(), X, labels, lr=0.8, steps=500)
+    assert losses.shape == (501,)
+    assert losses[-1] < 0.2 * losses[0]
+    assert np.all(np.diff(losses) < 0)  # a smooth, monotone curve in the notebook's plot
+    assert accuracy(params, X, labels) > 0.9
+    assert losses[0] == pytest.approx(forward(init_params(), X, labels)[0])
+
+
+def run_notebook():
+    import matplotlib
+
+    matplotlib.use("Agg")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # plt.show() on Agg warns that it cannot show
+        return runpy.run_path(str(ROOT / "docs" / "notebooks" / "mlp_training.py"), run_name="__main__")
+
+
+def test_notebook_agrees_with_the_snippet_module():
+    nb = run_notebook()
+    X, labels = make_spirals()
+    np.testing.assert_array_equal(nb["X"], X)
+    np.testing.assert_array_equal(nb["labels"], labels)
+    for k, v in init_params().items():
+        np.testing.assert_array_equal(nb["params0"][k], v)
+    _, grads = loss_and_grad(init_params(), X, labels)
+    for k in grads:
+        np.testing.assert_allclose(nb["grads0"][k], grads[k], rtol=1e-13, atol=1e-16)
+    params, losses = train(init_params(), X, labels, lr=nb["lr"], steps=nb["steps"])
+    np.testing.assert_allclose(nb["losses"], losses, rtol=1e-11)
+    for k in params:
+        np.testing.assert_allclose(nb["params"][k], params[k], rtol=1e-10, atol=1e-12)
+    assert nb["train_accuracy"] == pytest.approx(accuracy(params, X, labels))
+    assert nb["worst"] < 1e-7
+
+
+def test_notebook_imports_nothing_from_the_repository():
+    text = (ROOT / "docs" / "notebooks" / "mlp_training.py").read_text(encoding="utf-8")
+    imports = {line.split()[1].split(".")[0] for line in text.splitlines() if line.startswith(("import ", "from "))}
+    assert imports <= {"numpy", "matplotlib"}, imports
+    assert "http" not in text and "urlopen" not in text
+
+
+def test_memory_counts():
+    c = memory_counts(300, 2, 16, 3)
+    assert c["stored"] == 300 * 21
+    assert c["params"] == flatten(init_params()).size
+    assert c["tanh_batched_jacobian"] == (300 * 16) ** 2
+    big = memory_counts(256, 784, 4096, 10)
+    assert big["tanh_batched_jacobian"] > 1e5 * big["stored"]
+    table = memory_table_markdown()
+    assert f"{c['stored']:,}" in table and f"{big['tanh_batched_jacobian']:,}" in table
+
+
+@pytest.mark.parametrize(
+    ("call", "error", "message"),
+    [
+        (lambda: forward(init_params(), np.ones((4, 3)), np.zeros(4, int)), ValueError, r"shape \(B, 2\)"),
+        (lambda: forward(init_params(), np.ones((0, 2)), np.zeros(0, int)), ValueError, r"B >= 1"),
+        (lambda: forward(init_params(), np.full((2, 2), np.nan), np.zeros(2, int)), ValueError, "finite"),
+        (lambda: forward(init_params(), np.ones((4, 2)), np.zeros(3, int)), ValueError, "one per row"),
+        (lambda: forward(init_params(), np.ones((2, 2)), np.array([0.5, 1.0])), ValueError, "integers"),
+        (lambda: forward(init_params(), np.ones((2, 2)), np.array([0, 3])), ValueError, r"0\.\.2"),
+        (lambda: make_spirals(0), ValueError, "positive integers"),
+        (lambda: make_spirals(10, noise=-1.0), ValueError, "noise"),
+        (lambda: unflatten(np.ones(5), init_params()), ValueError, r"shape \(99,\)"),
+        (lambda: gradient_by_jacobians(init_params(), np.ones(3), 0), ValueError, r"shape \(2,\)"),
+        (lambda: train(init_params(), *make_spirals(5), lr=-1.0), ValueError, "lr"),
+        (lambda: train(init_params(), *make_spirals(5), steps=2.5), ValueError, "steps"),
+        (lambda: memory_counts(0, 2, 16, 3), ValueError, "B must be a positive integer"),
+    ],
+)
+def test_bad_input_is_rejected_with_a_clear_message(call, error, message):
+    with pytest.raises(error, match=message):
+        call()
+
+
+def test_figures_build():
+    import matplotlib.pyplot as plt
+
+    fig = spirals_figure()
+    assert sum(len(c.get_offsets()) for c in fig.axes[0].collections) == 300
+    plt.close(fig)
+    fig = pipeline_figure()
+    assert len(fig.axes[0].texts) >= 6
+    plt.close(fig)
+
+
+def test_shown_blocks_run_alone(tmp_path):
+    outputs = [out for _, out in shown_blocks(ROOT / "docs" / "backprop.md", tmp_path)]
+    assert any("gradient check" in out for out in outputs)
+
+
+def test_page_examples_run_and_agree():
+    out = subprocess.run(
+        [sys.executable, "-m", "snippets.mlp"], cwd=ROOT, capture_output=True, text=True, check=True
+    ).stdout
+    X, labels = make_spirals()
+    assert f"loss {forward(init_params(), X, labels)[0]:.4f}" in out
+    assert float(out.split("central difference| = ")[1].split()[0]) < 1e-8
+    assert float(out.split("chain of VJPs|: ")[1].split()[0]) < 1e-12
+    assert "batched Jacobian shape: (3, 4, 3, 2)" in out
+    block = out.split("input example c):\n")[1].split("\nbatched VJP")[0]
+    M = np.array([row.strip("[] ").split() for row in block.splitlines()], dtype=float)
+    assert M.shape == (3, 3) and np.all(np.diag(M) > 0) and np.all(M[~np.eye(3, dtype=bool)] == 0)
+    assert "sum over b of U[b] . J[b, :, c, :]: True" in out
+    vjp_line = next(line for line in out.splitlines() if line.startswith("dL/dX[5, 1]"))
+    a, b = float(vjp_line.split()[4]), float(vjp_line.split()[-1])
+    assert a == pytest.approx(b, abs=1e-9)
+    lines = out.splitlines()
+    s1 = float(next(line for line in lines if line.startswith("d(sum)/dW2")).split()[-1])
+    s2 = float(next(line for line in lines if line.startswith("B * d(mean)")).split()[-1])
+    assert s1 == pytest.approx(s2, abs=1e-7)
+
+
+def test_exercise_solutions():
+    # 1. the input gradient: checked against finite differences on every entry
+    params, X, labels = small_problem(9, B=5)
+    loss, (X_, H, S, labels_) = forward(params, X, labels)
+    U = (S - np.eye(3)[labels]) / len(labels)
+    grad_X = ((U @ params["W2"]) * (1 - H**2)) @ params["W1"]
+    numeric = numerical_jacobian(lambda flat: forward(params, flat.reshape(X.shape), labels)[0], X.ravel())[0]
+    np.testing.assert_allclose(grad_X.ravel(), numeric, atol=FD_ATOL)
+    # 2. the summed loss has B times the gradient
+    B = len(X)
+    summed = numerical_jacobian(
+        lambda th: B * forward(unflatten(th, params), X, labels)[0], flatten(params)
+    )[0]
+    np.testing.assert_allclose(summed, B * flatten(backward(params, forward(params, X, labels)[1])), atol=B * FD_ATOL)
+    # 3. 99 parameters: 99 forward passes against 1 reverse sweep
+    assert flatten(init_params()).size == 99 == 16 * 2 + 16 + 3 * 16 + 3
+
+
+def test_built_site_shows_the_part_two_pages_and_the_notebook(built_site):
+    nb = (built_site / "notebooks" / "mlp_training" / "index.html").read_text(encoding="utf-8")
+    assert 'src="data:image/png;base64,' in nb  # the loss plot, rendered inline at build time
+    assert "training accuracy" in nb and 'href="mlp_training.py" download' in nb
+    assert (built_site / "notebooks" / "mlp_training" / "mlp_training.py").is_file()
+    pages = {name: (built_site / name / "index.html").read_text(encoding="utf-8")
+             for name in ("chain-rule", "forward-reverse", "layers", "backprop", "second-order")}
+    for name, html in pages.items():
+        assert "PLACEHOLDER" not in html, name
+        assert html.count('class="katex"') >= 20, name
+        assert html.count("<svg") >= 1, name
+        assert html.count('<details class="success"') >= 3, name  # the exercise solutions
+    assert "gradient check: largest |backprop - central difference|" in pages["backprop"]
+    assert "Levenberg" in pages["second-order"] and "stalls at" in pages["second-order"]
+    assert "<td>200 (after 1 recording)</td>" in pages["forward-reverse"]
