@@ -68,19 +68,19 @@ def coupling_scale(z1: np.ndarray) -> np.ndarray:
 
 
 def coupling_shift(z1: np.ndarray) -> np.ndarray:
-    """t(z1) = 0.7 z1^2 - 0.7: how far the second coordinate is shifted."""
+    """mu(z1) = 0.7 z1^2 - 0.7: how far the second coordinate is shifted."""
     return 0.7 * z1**2 - 0.7
 
 
 def coupling_forward(z: np.ndarray) -> np.ndarray:
-    """x = T(z) = (z1, z2 exp(s(z1)) + t(z1)) for points z of shape (..., 2)."""
+    """x = T(z) = (z1, z2 exp(s(z1)) + mu(z1)) for points z of shape (..., 2)."""
     z = _points("z", z)
     z1, z2 = z[..., 0], z[..., 1]
     return np.stack([z1, z2 * np.exp(coupling_scale(z1)) + coupling_shift(z1)], axis=-1)
 
 
 def coupling_inverse(x: np.ndarray) -> np.ndarray:
-    """z = T^{-1}(x) = (x1, (x2 - t(x1)) exp(-s(x1))) for points x of shape (..., 2)."""
+    """z = T^{-1}(x) = (x1, (x2 - mu(x1)) exp(-s(x1))) for points x of shape (..., 2)."""
     x = _points("x", x)
     x1, x2 = x[..., 0], x[..., 1]
     return np.stack([x1, (x2 - coupling_shift(x1)) * np.exp(-coupling_scale(x1))], axis=-1)
@@ -101,43 +101,58 @@ def flow_log_density(x: np.ndarray) -> np.ndarray:
 
 def square_figure(centre: tuple[float, float] = (1.0, 2.0), side: float = 0.2):
     """A small square around ``centre`` and its image under the running example: the image is
-    |det J| times larger, and its corners run the other way round (det J < 0)."""
+    about |det J| times larger, and its corners run the other way round (det J < 0)."""
     import matplotlib.pyplot as plt
 
     from snippets.seed_example import seed_f, seed_jacobian
 
+    if not (np.isfinite(side) and side > 0):
+        raise ValueError(f"side must be positive and finite, got {side}")
     c = np.asarray(centre, dtype=float)
     corners = c + side * np.array([[-0.5, -0.5], [0.5, -0.5], [0.5, 0.5], [-0.5, 0.5]])
-    t = np.linspace(0, 1, 20, endpoint=False)[:, None]
+    k_edge = 20  # points per edge
+    t = np.linspace(0, 1, k_edge, endpoint=False)[:, None]
     edges = np.concatenate([corners[k] + t * (corners[(k + 1) % 4] - corners[k]) for k in range(4)])
     image = np.array([seed_f(q) for q in edges])
     det = np.linalg.det(seed_jacobian(c))
+    square_area, image_area = side**2, abs(polygon_area(image))
     colours = ["#b2182b", "#2166ac", "#1b7837", "#762a83"]
-    fig, axes = plt.subplots(1, 2, figsize=(8.0, 3.6))
+    fig, axes = plt.subplots(1, 2, figsize=(8.6, 4.3))
     for ax, pts, title in (
-        (axes[0], edges, f"square around ({c[0]:g}, {c[1]:g}), area {side**2:.3f}"),
-        (axes[1], image, f"its image under f, area {abs(polygon_area(image)):.3f}"),
+        (axes[0], edges, f"square, area {square_area:.4f}"),
+        (axes[1], image, f"image under f, area {image_area:.4f}\n= {image_area / square_area:.3f} × the square's"),
     ):
         closed = np.vstack([pts, pts[:1]])
         ax.fill(closed[:, 0], closed[:, 1], color="#dddddd")
         for k in range(4):  # colour each edge, and an arrow for the direction of travel
-            seg = closed[k * 20 : (k + 1) * 20 + 1]
-            ax.plot(seg[:, 0], seg[:, 1], color=colours[k], lw=2)
+            seg = closed[k * k_edge : (k + 1) * k_edge + 1]
+            ax.plot(seg[:, 0], seg[:, 1], color=colours[k], lw=2.2)
             mid = len(seg) // 2
             ax.annotate("", xy=seg[mid + 1], xytext=seg[mid - 1],
-                        arrowprops={"arrowstyle": "-|>", "color": colours[k], "lw": 1.5})
+                        arrowprops={"arrowstyle": "-|>", "color": colours[k], "lw": 1.6, "mutation_scale": 14})
+        # Corner labels sit outside the shape, along the outward bisector of the two edges at
+        # each corner, so that they cover neither a corner nor a short edge.
+        span = np.ptp(pts, axis=0).max()
+        n = len(pts)
         for k in range(4):
-            ax.text(*pts[k * 20], "ABCD"[k], fontsize=10, color="#111111", ha="center", va="center",
-                    bbox={"boxstyle": "circle,pad=0.15", "fc": "white", "ec": "#888888", "lw": 0.5})
-        ax.set_title(title, fontsize=9)
+            i = k * k_edge
+            ahead, behind = pts[(i + 1) % n] - pts[i], pts[i - 1] - pts[i]
+            outward = -(ahead / np.linalg.norm(ahead) + behind / np.linalg.norm(behind))
+            outward /= np.linalg.norm(outward)
+            ax.text(*(pts[i] + 0.09 * span * outward), "ABCD"[k], fontsize=12, color="#111111",
+                    ha="center", va="center",
+                    bbox={"boxstyle": "circle,pad=0.2", "fc": "white", "ec": "#888888", "lw": 0.6})
+            ax.plot(*pts[i], "o", color="#111111", ms=3.5)
+        ax.set_title(title, fontsize=12)
         ax.set_aspect("equal", adjustable="datalim")
-        ax.margins(0.15)
-    axes[0].set_xlabel("x")
-    axes[0].set_ylabel("y")
-    axes[1].set_xlabel("f₁")
-    axes[1].set_ylabel("f₂")
-    fig.suptitle(f"det J_f({c[0]:g}, {c[1]:g}) = {det:.3f}: area × {abs(det):.2f}, "
-                 "and A→B→C→D turns clockwise", fontsize=9)
+        ax.margins(0.2)
+        ax.tick_params(labelsize=11)
+    axes[0].set_xlabel("x", fontsize=12)
+    axes[0].set_ylabel("y", fontsize=12)
+    axes[1].set_xlabel("f₁", fontsize=12)
+    axes[1].set_ylabel("f₂", fontsize=12)
+    fig.suptitle(f"det J_f({c[0]:g}, {c[1]:g}) = {det:.3f}: small areas scale by about {abs(det):.3f}, "
+                 "and A→B→C→D turns clockwise", fontsize=12)
     fig.tight_layout()
     return fig
 
@@ -152,16 +167,21 @@ def flow_figure():
     base = np.exp(-0.5 * (X**2 + Y**2)) / (2 * np.pi)
     pushed = np.exp(flow_log_density(np.stack([U, V], axis=-1)))
     levels = [0.01, 0.03, 0.06, 0.09, 0.12, 0.15]
-    for ax, (A, B, density), title in ((axes[0], (X, Y, base), "base density p_Z: standard normal"),
-                                       (axes[1], (U, V, pushed), "flow density p_X of x = T(z)")):
-        cs = ax.contour(A, B, density, levels=levels, colors="#333333", linewidths=0.9)
-        ax.clabel(cs, fontsize=6, fmt="%.2f")
-        ax.set_title(title, fontsize=9)
+    # A few labels only, at fixed spots (deterministic, readable and apart): matplotlib puts
+    # each on the labelled contour nearest to the spot given.
+    labelled = [0.01, 0.09]
+    spots = ([(1.7, -1.7), (0.8, -0.7)], [(1.9, 2.0), (0.5, 0.03)])
+    for ax, (A, B, density), title, spot in ((axes[0], (X, Y, base), "base density p_Z", spots[0]),
+                                             (axes[1], (U, V, pushed), "flow density p_X", spots[1])):
+        cs = ax.contour(A, B, density, levels=levels, colors="#333333", linewidths=1.0)
+        ax.clabel(cs, levels=labelled, fontsize=10, fmt="%.2f", inline_spacing=4, manual=spot)
+        ax.set_title(title, fontsize=12)
         ax.set_aspect("equal")
-    axes[0].set_xlabel("z₁")
-    axes[0].set_ylabel("z₂")
-    axes[1].set_xlabel("x₁")
-    axes[1].set_ylabel("x₂")
+        ax.tick_params(labelsize=11)
+    axes[0].set_xlabel("z₁", fontsize=12)
+    axes[0].set_ylabel("z₂", fontsize=12)
+    axes[1].set_xlabel("x₁", fontsize=12)
+    axes[1].set_ylabel("x₂", fontsize=12)
     fig.tight_layout()
     return fig
 
@@ -242,18 +262,18 @@ if __name__ == "__main__":
         return 0.8 * np.tanh(z1)
 
 
-    def t(z1):  # shift of the second coordinate
+    def mu(z1):  # shift of the second coordinate
         return 0.7 * z1**2 - 0.7
 
 
     def forward(z):  # x = T(z): an affine coupling layer
         z1, z2 = z[..., 0], z[..., 1]
-        return np.stack([z1, z2 * np.exp(s(z1)) + t(z1)], axis=-1)
+        return np.stack([z1, z2 * np.exp(s(z1)) + mu(z1)], axis=-1)
 
 
     def inverse(x):  # z = T^{-1}(x)
         x1, x2 = x[..., 0], x[..., 1]
-        return np.stack([x1, (x2 - t(x1)) * np.exp(-s(x1))], axis=-1)
+        return np.stack([x1, (x2 - mu(x1)) * np.exp(-s(x1))], axis=-1)
 
 
     def log_density(x):
@@ -270,7 +290,7 @@ if __name__ == "__main__":
     print(f"log|det J| by finite differences: {np.log(abs(np.linalg.det(J_fd))):.8f}, formula s(z1): {s(z0[0]):.8f}")
 
     # The density must integrate to 1: midpoint rule on a box that holds almost all the mass
-    # (x2 reaches far up because the shift t(z1) = 0.7 z1^2 - 0.7 grows with |z1|)
+    # (x2 reaches far up because the shift mu(z1) = 0.7 z1^2 - 0.7 grows with |z1|)
     x1 = np.linspace(-7, 7, 701)
     x2 = np.linspace(-10, 40, 2501)
     X1, X2 = np.meshgrid((x1[:-1] + x1[1:]) / 2, (x2[:-1] + x2[1:]) / 2)

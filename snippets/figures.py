@@ -21,18 +21,20 @@ plt.rcParams["svg.fonttype"] = "none"  # text stays text (searchable, crisp, sma
 plt.rcParams["font.family"] = "DejaVu Sans"
 
 
-def svg_figure(fig: plt.Figure, alt: str, caption: str | None = None) -> str:
+def svg_figure(fig: plt.Figure, alt: str, caption: str | None = None, invert_in_dark: bool = True) -> str:
     """Return ``fig`` as an inline ``<figure>`` with an SVG image whose accessible name is ``alt``.
 
-    The figure is closed afterwards. The background is transparent; the site's stylesheet
-    inverts figures in the dark palette so that black lines stay readable.
+    The figure is closed afterwards. By default the background is transparent and the site's
+    stylesheet inverts the figure in the dark palette, so that black lines stay readable. A
+    figure whose colours carry meaning (a colour map) passes ``invert_in_dark=False``: it keeps
+    its colours on a white panel in both palettes.
     """
     if not isinstance(fig, plt.Figure):
         raise TypeError(f"expected a matplotlib Figure, got {type(fig).__name__}")
     if not isinstance(alt, str) or not alt.strip():
         raise ValueError("a figure needs alt text: a non-empty description of what it shows")
     buffer = io.StringIO()
-    fig.savefig(buffer, format="svg", transparent=True, bbox_inches="tight", metadata={"Date": None, "Creator": None})
+    fig.savefig(buffer, format="svg", transparent=invert_in_dark, bbox_inches="tight", metadata={"Date": None, "Creator": None})
     plt.close(fig)
     svg = buffer.getvalue()
     svg = svg[svg.index("<svg") :]  # drop the XML declaration and DOCTYPE
@@ -41,4 +43,5 @@ def svg_figure(fig: plt.Figure, alt: str, caption: str | None = None) -> str:
     svg = svg.replace("<svg ", f'<svg role="img" aria-label="{label}" ', 1)
     svg = re.sub(r"(<svg[^>]*>)", r"\1<title>" + label + "</title>", svg, count=1)
     cap = f"<figcaption>{html.escape(caption)}</figcaption>" if caption else ""
-    return f'<figure class="jfig">{svg}{cap}</figure>'
+    css_class = "jfig" if invert_in_dark else "jfig jfig-colour"
+    return f'<figure class="{css_class}">{svg}{cap}</figure>'

@@ -95,43 +95,70 @@ def slope_figure(p: tuple[float, float] = (1.0, 2.0), seed: int = 0):
     return fig
 
 
-def grid_figure(p: tuple[float, float] = (1.0, 2.0), half_width: float = 0.4, lines: int = 7):
-    """Three panels: a square grid around p; its image under f; its image under the affine map
-    q -> f(p) + J_f(p)(q - p). Grid lines x = const are blue, y = const orange."""
+def grid_figure(p: tuple[float, float] = (1.0, 2.0), half_width: float = 0.4, lines: int = 7, zoom: float = 0.1):
+    """Three panels: a square grid around p; its image under f (solid) with its image under the
+    affine map q -> f(p) + J_f(p)(q - p) drawn over it (dashed); and the same two images for a
+    smaller grid of half-width ``zoom``, magnified. Lines x = const are blue, y = const orange."""
     import matplotlib.pyplot as plt
+    from matplotlib.patches import Polygon
 
     from snippets.seed_example import seed_f, seed_jacobian
 
     p = np.asarray(p, dtype=float)
     if not (np.isfinite(half_width) and half_width > 0):
         raise ValueError(f"half_width must be positive, got {half_width}")
+    if not (np.isfinite(zoom) and 0 < zoom < half_width):
+        raise ValueError(f"zoom must lie strictly between 0 and half_width = {half_width}, got {zoom}")
     J, fp = seed_jacobian(p), seed_f(p)
-    ticks = np.linspace(-half_width, half_width, lines)
-    fine = np.linspace(-half_width, half_width, 25)
-    curves = [(np.stack([np.full_like(fine, a), fine], 1), "#2166ac") for a in ticks]  # x = const
-    curves += [(np.stack([fine, np.full_like(fine, b)], 1), "#e08214") for b in ticks]  # y = const
-    maps = [
-        ("a grid around x = (1, 2)", lambda d: p + d),
-        ("its image under f", lambda d: np.array([seed_f(p + row) for row in d])),
-        ("its image under f(x) + J h", lambda d: fp + d @ J.T),
-    ]
-    fig, axes = plt.subplots(1, 3, figsize=(9.6, 3.4))
-    axes[2].sharex(axes[1])
-    axes[2].sharey(axes[1])
-    for ax, (title, mapping) in zip(axes, maps):
-        for offsets, colour in curves:
-            pts = mapping(offsets)
-            ax.plot(pts[:, 0], pts[:, 1], color=colour, lw=0.9)
-        centre = mapping(np.zeros((1, 2)))[0]
-        ax.plot(*centre, "o", color="#111111", ms=4)
-        ax.set_title(title, fontsize=10)
-    axes[0].set_aspect("equal")
-    axes[0].set_xlabel("x")
-    axes[0].set_ylabel("y")
-    for ax in axes[1:]:
-        ax.set_xlabel("f₁")
-        ax.set_ylabel("f₂")
-    fig.tight_layout()
+    # (solid colour for f, dashed colour for the affine map): a mid and a dark shade of one hue,
+    # so that both stay visible when the site inverts the figure in dark mode
+    blue, orange = ("#4a90d9", "#08306b"), ("#f08a24", "#7f2704")
+
+    def grid(w: float) -> list[tuple[np.ndarray, tuple[str, str]]]:
+        ticks, fine = np.linspace(-w, w, lines), np.linspace(-w, w, 41)
+        return [(np.stack([np.full_like(fine, a), fine], 1), blue) for a in ticks] + [
+            (np.stack([fine, np.full_like(fine, b)], 1), orange) for b in ticks
+        ]
+
+    exact = lambda d: np.array([seed_f(p + row) for row in d])
+    affine = lambda d: fp + d @ J.T
+
+    fig, axes = plt.subplots(1, 3, figsize=(9.0, 3.7))
+    ax0, ax1, ax2 = axes
+    for offsets, (light, _) in grid(half_width):
+        pts = p + offsets
+        ax0.plot(pts[:, 0], pts[:, 1], color=light, lw=1.6)
+    ax0.add_patch(Polygon(p + zoom * np.array([[-1, -1], [1, -1], [1, 1], [-1, 1]]), closed=True,
+                          fill=False, ec="#762a83", lw=1.6))
+    ax0.plot(*p, "o", color="#111111", ms=5)
+    ax0.set_aspect("equal")
+    ax0.set_title(f"grid around x = ({p[0]:g}, {p[1]:g})", fontsize=13)
+    ax0.set_xlabel("x", fontsize=12)
+    ax0.set_ylabel("y", fontsize=12)
+
+    for ax, w, title in ((ax1, half_width, f"half-width {half_width:g}"),
+                         (ax2, zoom, f"half-width {zoom:g}, magnified")):
+        for offsets, (light, dark) in grid(w):
+            ex, lin = exact(offsets), affine(offsets)
+            ax.plot(ex[:, 0], ex[:, 1], color=light, lw=2.4, solid_capstyle="butt")
+            ax.plot(lin[:, 0], lin[:, 1], color=dark, lw=1.0, ls=(0, (4, 3)))
+        ax.plot(*fp, "o", color="#111111", ms=5, zorder=5)
+        ax.set_title(title, fontsize=13)
+        ax.set_xlabel("f₁", fontsize=12)
+        ax.set_ylabel("f₂", fontsize=12)
+    from matplotlib.lines import Line2D
+
+    ax1.legend(handles=[Line2D([], [], color=blue[0], lw=2.4, label="f"),
+                        Line2D([], [], color=blue[1], lw=1.0, ls=(0, (4, 3)), label="f(x) + J h")],
+               loc="lower right", fontsize=11, frameon=False, handlelength=2.2)
+    ax1.add_patch(Polygon(exact(zoom * np.array([[-1, -1], [1, -1], [1, 1], [-1, 1]], dtype=float)),
+                          closed=True, fill=False, ec="#762a83", lw=1.6))
+    for side in ax2.spines.values():
+        side.set_color("#762a83")
+        side.set_linewidth(1.6)
+    for ax in axes:
+        ax.tick_params(labelsize=11)
+    fig.tight_layout(w_pad=0.8)
     return fig
 
 
@@ -154,8 +181,10 @@ if __name__ == "__main__":
     for h in (np.array([0.1, 0.0]), np.array([0.05, 0.0]), np.array([0.1, -0.05])):
         exact = f(p + h)
         predicted = f(p) + J(p) @ h
-        print(f"h = {h}: f(p + h) = {exact.round(6)}, f(p) + J h = {predicted.round(6)}, "
-              f"error = {np.abs(exact - predicted).round(6)}")
+        print(f"h = {h}:")
+        print(f"  f(p + h)   = {exact.round(6)}")
+        print(f"  f(p) + J h = {predicted.round(6)}")
+        print(f"  error = {np.abs(exact - predicted).round(6)}")
     # --8<-- [end:first-order]
 
     # --8<-- [start:error-slope]

@@ -85,7 +85,7 @@ def off_diagonal_max(J: np.ndarray) -> float:
     return float(np.max(np.abs(J) * mask, initial=0.0))
 
 
-def layout_table(B: int = 4) -> list[dict[str, object]]:
+def layout_table(B: int = 3) -> list[dict[str, object]]:
     """The rows of the page's table of shapes.
 
     For each kind of map: the Jacobian's shape as a matrix (a scalar counted as a length-1
@@ -148,7 +148,7 @@ def _shape_text(shape: tuple[int, ...], matrix: bool) -> str:
     return "`()` (a scalar)" if shape == () else f"`{shape}`"
 
 
-def shape_table_markdown(B: int = 4) -> str:
+def shape_table_markdown(B: int = 3) -> str:
     """The page's table of shapes as Markdown; every shape in it comes from ``layout_table``."""
     lines = [
         "| Map | Example | Numerator layout (this site) | Denominator layout | Array that code returns, measured |",
@@ -183,8 +183,9 @@ def rosetta_table_markdown() -> str:
         ("Scalar $g: \\R^n \\to \\R$", "$\\nabla g^\\top$, a $1 \\times n$ row",
          "$\\nabla g$, an $n \\times 1$ column"),
         ("Linear map $\\vf(\\vx) = A\\vx$, $A$ of size $m \\times n$", "$A$", "$A^\\top$"),
-        ("Chain rule for $\\vz(\\vy(\\vx))$", "$\\J_\\vz(\\vy)\\, \\J_\\vy(\\vx)$: outer factor first",
-         "$\\frac{\\partial \\vy}{\\partial \\vx} \\frac{\\partial \\vz}{\\partial \\vy}$: inner factor first"),
+        ("Chain rule for $\\vz = \\mathbf{k}(\\vy)$, $\\vy = \\vg(\\vx)$",
+         "$\\J_{\\mathbf{k} \\circ \\vg}(\\vx) = \\J_\\mathbf{k}(\\vg(\\vx))\\, \\J_\\vg(\\vx)$: outer factor first",
+         "$\\frac{\\partial \\vz}{\\partial \\vx} = \\frac{\\partial \\vy}{\\partial \\vx} \\frac{\\partial \\vz}{\\partial \\vy}$: inner factor first"),
         ("First-order change", "$\\vf(\\vx + \\vh) \\approx \\vf(\\vx) + \\J_\\vf(\\vx)\\, \\vh$",
          "$\\vf(\\vx + \\vh) \\approx \\vf(\\vx) + \\big(\\frac{\\partial \\vf}{\\partial \\vx}\\big)^\\top \\vh$"),
         ("In SymPy", "`Matrix.jacobian`", "`derive_by_array`"),
@@ -353,14 +354,14 @@ if __name__ == "__main__":
     import numpy as np
 
     rng = np.random.default_rng(1)
-    A = rng.normal(size=(3, 2))  # y = A x: R^2 -> R^3
-    C = rng.normal(size=(4, 3))  # z = C y: R^3 -> R^4
+    A = rng.normal(size=(3, 2))  # y = g(x) = A x: R^2 -> R^3, so J_g = A
+    C = rng.normal(size=(4, 3))  # z = k(y) = C y: R^3 -> R^4, so J_k = C
 
-    # Numerator layout: J_z(x) = J_z(y) J_y(x), the outer function's Jacobian on the left.
+    # Numerator layout: J_{k o g}(x) = J_k(g(x)) J_g(x), the outer map's Jacobian on the left.
     numerator = C @ A  # 4 x 2
     # Denominator layout: dz/dx = (dy/dx)(dz/dy) with dy/dx = A^T and dz/dy = C^T.
     denominator = A.T @ C.T  # 2 x 4
-    print("numerator  J_z J_y shape:", numerator.shape)
+    print("numerator  J_k J_g shape:", numerator.shape)
     print("denominator (dy/dx)(dz/dy) shape:", denominator.shape)
     print("denominator == numerator^T:", np.allclose(denominator, numerator.T))
     # --8<-- [end:exercise-chain-order]

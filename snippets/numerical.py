@@ -22,7 +22,8 @@ def numerical_jacobian(f, x, method="central", h=None):
 
     method: "forward" (error O(h)), "central" (error O(h^2)) or "complex"
     (complex step, error O(h^2) with no cancellation; f must accept complex input
-    and be real-analytic, e.g. no abs(), no comparisons on x).
+    and be real-analytic, e.g. no abs(), no np.real(), no comparisons on the complex
+    value itself; branching on its real part is fine).
     """
     if not callable(f):
         raise TypeError(f"f must be callable, got {type(f).__name__}")
@@ -114,8 +115,9 @@ def relative_error(a, b) -> float:
 
 
 # Central differences at the default step have relative error about eps^(2/3) ~ 4e-11 times
-# ratios like |f| / |f'| and |f'''| / |f'| that are rarely above 1e3 for well-scaled code; 1e-6
-# leaves that margin, while a wrong entry gives a relative error of order 1e-2 or more.
+# ratios like |f| / |f'| and |f'''| / |f'|; 1e-6 is over 2e4 times eps^(2/3), so it leaves room
+# for those ratios to be as large as 1e4, while a wrong entry gives a relative error of order
+# 1e-2 or more.
 GRADCHECK_TOL = 1e-6
 
 
@@ -144,22 +146,25 @@ def step_error_figure():
     import matplotlib.pyplot as plt
 
     steps = np.logspace(-20, 0, 81)
-    fig, axes = plt.subplots(1, 2, figsize=(9.0, 3.8), sharey=True)
-    styles = {"forward": ("#b2182b", "-"), "central": ("#2166ac", "-"), "complex": ("#1b7837", "--")}
+    fig, axes = plt.subplots(1, 2, figsize=(9.0, 4.3), sharey=True)
+    # Central is drawn wider, complex step dashed on top of it: for large h the two coincide.
+    styles = {"forward": ("#b2182b", "-", 1.6), "central": ("#2166ac", "-", 3.0), "complex": ("#1b7837", "--", 1.6)}
     for ax, dtype in zip(axes, DTYPES):
         eps = np.finfo(DTYPES[dtype][0]).eps
-        for method, (colour, ls) in styles.items():
+        for method, (colour, ls, lw) in styles.items():
             errors = derivative_errors(lambda y: 5 * 1 + np.sin(y), np.cos(2.0), 2.0, steps, method, dtype)
-            ax.loglog(steps, np.maximum(errors, 1e-18), color=colour, ls=ls, lw=1.5, label=method)
-        ax.axhline(eps, color="#777777", lw=0.8, ls=":")
-        ax.text(1e-19, eps * 2, f"machine epsilon {eps:.1e}", fontsize=7, color="#555555")
-        ax.set_title(dtype, fontsize=10)
-        ax.set_xlabel("step h")
+            ax.loglog(steps, np.maximum(errors, 1e-18), color=colour, ls=ls, lw=lw, label=method)
+        ax.axhline(eps, color="#333333", lw=1.0, ls=":")
+        ax.text(1e-19, eps * 3, f"machine epsilon {eps:.1e}", fontsize=10, color="#222222")
+        ax.set_title(dtype, fontsize=12)
+        ax.set_xlabel("step h", fontsize=11)
+        ax.tick_params(labelsize=11)
         ax.grid(True, color="#dddddd", lw=0.5)
         ax.set_ylim(1e-18, 10)
-    axes[0].set_ylabel("|estimate − cos 2|")
-    axes[0].legend(fontsize=8, frameon=False, loc="upper left")
-    fig.tight_layout()
+    axes[0].set_ylabel("|estimate − cos 2|", fontsize=11)
+    handles, labels = axes[0].get_legend_handles_labels()
+    fig.legend(handles, labels, loc="upper center", ncol=3, fontsize=11, frameon=False, bbox_to_anchor=(0.5, 1.0))
+    fig.tight_layout(rect=(0, 0, 1, 0.92))
     return fig
 
 
@@ -209,6 +214,7 @@ if __name__ == "__main__":
             k = int(np.argmin(errors))
             print(f"{dtype} {method:8}: smallest error {errors[k]:.1e} at h = {steps[k]:.0e}")
         print(f"{dtype} theory: sqrt(eps) = {eps ** 0.5:.0e} (forward), eps^(1/3) = {eps ** (1 / 3):.0e} (central)")
+        print(f"{dtype} theory: eps^(2/3) = {eps ** (2 / 3):.0e} (scale of central's error at its best step)")
     # --8<-- [end:best-steps]
 
     # --8<-- [start:gradient-check]
@@ -268,9 +274,14 @@ if __name__ == "__main__":
     eps32 = np.finfo(np.float32).eps
     print(f"float32 eps = {eps32:.2e}; predicted best steps: forward {eps32 ** 0.5:.1e}, central {eps32 ** (1 / 3):.1e}")
     y, g = np.float32(2.0), lambda y: np.float32(5) + np.sin(y)
-    for h in np.float32([1e-1, 1e-2, 5e-3, 1e-3, 1e-4]):
+    steps = np.float32([1e-1, 1e-2, 5e-3, 1e-3, 1e-4])
+    errors = []
+    for h in steps:
         d = (g(y + h) - g(y - h)) / (np.float32(2) * h)
-        print(f"central, h = {h:.0e}: error {abs(float(d) - np.cos(2.0)):.1e}")
+        errors.append(abs(float(d) - np.cos(2.0)))
+        print(f"central, h = {h:.0e}: error {errors[-1]:.1e}")
+    first, second = steps[np.argsort(errors)[:2]]
+    print(f"two smallest errors at h = {first:.0e} and h = {second:.0e}")
     # --8<-- [end:exercise-float32-step]
 
     # --8<-- [start:exercise-find-bug]

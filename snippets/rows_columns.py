@@ -216,10 +216,13 @@ if __name__ == "__main__":
     rates = np.array([(g(p + h * u) - g(p - h * u)) / (2 * h) for u in directions])
 
     best = np.degrees(angles[np.argmax(rates)])
+    worst = np.degrees(angles[np.argmin(rates)])
     print(f"fastest ascent found at angle {best:.1f} degrees")
     print(f"the gradient's angle:         {np.degrees(np.arctan2(grad[1], grad[0])):.3f} degrees")
-    print(f"largest rate {rates.max():.6f} vs |gradient| {np.linalg.norm(grad):.6f}")
-    print(f"smallest rate {rates.min():.6f}, at angle {np.degrees(angles[np.argmin(rates)]):.1f} (steepest descent)")
+    print(f"largest rate {rates.max():.6f} vs |gradient| {np.linalg.norm(grad):.6f} "
+          f"(difference {abs(rates.max() - np.linalg.norm(grad)):.0e})")
+    print(f"smallest rate {rates.min():.6f}, at angle {worst:.1f} (steepest descent)")
+    print(f"descent angle - ascent angle: {worst - best:.1f} degrees")
     # --8<-- [end:steepest-ascent]
 
     # --8<-- [start:exercise-vjp]

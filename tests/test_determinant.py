@@ -239,3 +239,74 @@ def test_page_examples_run_and_agree():
     assert "det J = r**2*sin(phi)" in out and "4*pi/3" in out
     logs = re.findall(r"(-?\d+\.\d{10})\n", out.split("flow formula:")[1])
     assert len(logs) == 2 and logs[0] == logs[1]
+
+
+# --- figure legibility and page wording (review items 7, 17, 26, 34, 35, 36) ----------------
+
+
+def _text_boxes(fig, texts):
+    """Screen boxes of texts, including the circle drawn around a label when there is one."""
+    fig.canvas.draw()
+    renderer = fig.canvas.get_renderer()
+    return [(t.get_bbox_patch() or t).get_window_extent(renderer) for t in texts]
+
+
+def test_square_figure_numbers_share_one_precision_and_agree():
+    import matplotlib.pyplot as plt
+
+    fig = square_figure(side=0.2)
+    suptitle = fig._suptitle.get_text()
+    det, factor = re.search(r"= (-?\d+\.\d+): small areas scale by about (\d+\.\d+)", suptitle).groups()
+    assert len(det.split(".")[1]) == len(factor.split(".")[1]) == 3
+    assert float(det) == pytest.approx(4 * np.cos(2) - 5, abs=5e-4) and factor == det.lstrip("-")
+    square_area = float(re.search(r"area (\d\.\d{4})", fig.axes[0].get_title()).group(1))
+    image_area, ratio = map(float, re.search(r"area (\d\.\d{4})\n= (\d+\.\d{3}) ×", fig.axes[1].get_title()).groups())
+    assert square_area == pytest.approx(0.04)
+    assert ratio == pytest.approx(image_area / square_area, abs=2e-3)  # 4-decimal areas, 3-decimal ratio
+    assert abs(ratio - abs(float(det))) < 0.05  # a square of side 0.2 is small, not infinitesimal
+    plt.close(fig)
+
+
+def test_square_figure_corner_labels_do_not_overlap_and_text_is_large_enough():
+    import matplotlib.pyplot as plt
+
+    fig = square_figure()
+    for ax in fig.axes:
+        labels = [t for t in ax.texts if t.get_text() in ("A", "B", "C", "D")]
+        assert sorted(t.get_text() for t in labels) == ["A", "B", "C", "D"]
+        boxes = _text_boxes(fig, labels)
+        for i in range(4):
+            for j in range(i + 1, 4):
+                assert not boxes[i].overlaps(boxes[j]), (labels[i].get_text(), labels[j].get_text())
+        # No label hides part of an edge or a corner: no drawn point lies under a label.
+        drawn = np.concatenate([ax.transData.transform(line.get_xydata()) for line in ax.get_lines()])
+        for label, box in zip(labels, boxes):
+            inside = (drawn[:, 0] > box.x0) & (drawn[:, 0] < box.x1) & (drawn[:, 1] > box.y0) & (drawn[:, 1] < box.y1)
+            assert not np.any(inside), label.get_text()
+        assert all(t.get_fontsize() >= 10 for t in labels) and ax.title.get_fontsize() >= 10
+    assert fig._suptitle.get_fontsize() >= 10
+    plt.close(fig)
+    with pytest.raises(ValueError, match="side must be positive"):
+        square_figure(side=0.0)
+
+
+def test_flow_figure_contour_labels_are_few_readable_and_apart():
+    import matplotlib.pyplot as plt
+
+    fig = flow_figure()
+    for ax in fig.axes:
+        labels = [t for t in ax.texts if re.fullmatch(r"0\.\d\d", t.get_text())]
+        assert 1 <= len(labels) <= 3
+        assert all(t.get_fontsize() >= 8 for t in labels)
+        boxes = _text_boxes(fig, labels)
+        assert not any(boxes[i].overlaps(boxes[j]) for i in range(len(boxes)) for j in range(i + 1, len(boxes)))
+    plt.close(fig)
+
+
+def test_page_wording_hypotheses_and_notation():
+    page = (ROOT / "docs" / "determinant.md").read_text(encoding="utf-8")
+    assert "continuously differentiable on a neighbourhood of $\\vx$" in page
+    assert "t(z_1)" not in page and "\\mu(z_1) = 0.7 z_1^2 - 0.7" in page
+    assert "J_T" not in page.split("## In deep learning")[1].split("```python")[0]  # bold T: \J_\mathbf{T}
+    block = page.split("from snippets.determinant import square_figure")[1].split("```")[0]
+    assert "square_figure(side=side)" in block and "{side:g}" in block and "side 0.2" not in block

@@ -171,3 +171,91 @@ def test_page_examples_run_and_print_slope_2():
     assert "a**2*b + a**2*y + 2*a*b*x" in out
     ratio = float(re.search(r"h = 0.001: .* error / h\^2 = (\S+)", out).group(1))
     assert abs(ratio - 3) < 0.01
+
+
+# ---- the precise statement's qualifiers and the numerical check's advice (review 5, 6, 26, 38) ----
+
+
+def test_slope_is_3_where_the_second_order_term_vanishes():
+    # At (1, 0) along (0, 1): f1 = x^2 y is linear in y and sin'' = -sin 0 = 0, so the remainder
+    # is (0, sin t - t) ~ t^3 / 6; "slope at least 2", here 3. Round-off stays far below
+    # t^3 / 6 >= 1.7e-10 on [1e-3, 1e-1].
+    p, u = np.array([1.0, 0.0]), np.array([0.0, 1.0])
+    assert second_order_size(p, u) == 0
+    lengths = np.logspace(-3, -1, 9)
+    assert abs(loglog_slope(lengths, linearization_errors(seed_f, seed_jacobian(p), p, u, lengths)) - 3) < SLOPE_TOL
+
+
+def test_a_wrong_matrix_keeps_slope_2_along_its_null_space_direction():
+    # A - J = w n^T with n orthogonal to u: (A - J) u = 0, so along u the slope stays 2.
+    p, u = np.array([1.0, 2.0]), np.array([0.6, 0.8])
+    n = np.array([-0.8, 0.6])
+    A = seed_jacobian(p) + np.outer([0.7, -0.3], n)
+    assert np.allclose((A - seed_jacobian(p)) @ u, 0)
+    lengths = np.logspace(-4, -2, 13)
+    assert abs(loglog_slope(lengths, linearization_errors(seed_f, A, p, u, lengths)) - 2) < SLOPE_TOL
+    v = n  # outside the null space: slope 1
+    lengths = np.logspace(-6, -3, 13)
+    assert abs(loglog_slope(lengths, linearization_errors(seed_f, A, p, v, lengths)) - 1) < SLOPE_TOL
+
+
+def test_a_slightly_wrong_entry_looks_like_slope_2_over_the_page_window_but_not_for_small_steps():
+    # Entry off by 1e-3; along u = (0.6, 0.8) the curvature coefficient is about 2, so slope 1
+    # needs |h| well below 1e-3 / 2. Over the page's window [1e-4, 1e-1] the fit is far from 1.
+    p, u = np.array([1.0, 2.0]), np.array([0.6, 0.8])
+    A = seed_jacobian(p).copy()
+    A[1, 1] += 1e-3
+    assert second_order_size(p, u) > 1
+    page_window = loglog_slope(LENGTHS, linearization_errors(seed_f, A, p, u, LENGTHS))
+    assert page_window > 1.5
+    small = np.logspace(-8, -6, 9)  # error ~ 8e-4 t >= 8e-12, far above round-off (~1e-15)
+    assert abs(loglog_slope(small, linearization_errors(seed_f, A, p, u, small)) - 1) < SLOPE_TOL
+
+
+def test_grid_figure_panels_and_zoom():
+    import matplotlib.pyplot as plt
+
+    fig = grid_figure(half_width=0.4, zoom=0.1)
+    assert len(fig.axes) == 3
+    middle, right = fig.axes[1], fig.axes[2]
+    width = lambda ax: np.ptp(ax.get_xlim()) * np.ptp(ax.get_ylim())
+    assert width(right) < width(middle) / 5  # the right panel is magnified
+    plt.close(fig)
+    for zoom in (0.0, 0.4, np.nan):
+        with pytest.raises(ValueError, match="zoom must lie strictly between 0 and half_width"):
+            grid_figure(half_width=0.4, zoom=zoom)
+
+
+def test_grid_caption_numbers_come_from_the_figure_parameters():
+    page = (ROOT / "docs" / "linear-map.md").read_text(encoding="utf-8")
+    block = page.split("from snippets.linear_map import grid_figure")[1].split("```")[0]
+    assert "grid_figure(half_width=half_width, zoom=zoom)" in block
+    assert "{half_width:g}" in block and "{zoom:g}" in block
+    assert not re.search(r"half-width \d", block) and "black" not in block
+
+
+def test_first_order_output_is_one_quantity_per_line():
+    out = subprocess.run(
+        [sys.executable, "-m", "snippets.linear_map"], cwd=ROOT, capture_output=True, text=True, check=True
+    ).stdout
+    first = out.split("A = J")[0]
+    assert max(len(line) for line in first.splitlines()) <= 60
+    assert first.count("error = ") == 3
+
+
+def test_page_table_of_test_windows_matches_these_tests():
+    # docs/linear-map.md describes the windows and thresholds used above; keep them in step.
+    page = (ROOT / "docs" / "linear-map.md").read_text(encoding="utf-8")
+    rows = re.findall(r"^\| (.+?) \| \$10\^\{(-\d)\}\$ to \$10\^\{(-\d)\}\$ \| (.+?) \| within \$([\d.]+)\$ of (\d) \|$", page, re.M)
+    assert len(rows) == 4
+    source = (ROOT / "tests" / "test_linear_map.py").read_text(encoding="utf-8")
+    for claim, lo, hi, where, tol, slope in rows:
+        assert float(tol) == SLOPE_TOL
+        if lo == "-4" and hi == "-1":
+            assert LENGTHS[0] == 1e-4 and LENGTHS[-1] == 1e-1
+        else:
+            assert f"np.logspace({lo}, {hi}, 13)" in source, claim
+    thresholds = [float(t) for t in re.findall(r"\\ge ([\d.]+)\$", "\n".join(r[3] for r in rows))]
+    assert thresholds == [0.2, 1.0, 0.5]
+    for needle in ("second_order_size(p, u) >= 0.2", "second_order_size(p, u) >= 1.0", "(J.T - J) @ u) >= 0.5", "A[i, j] += 0.5"):
+        assert needle in source

@@ -268,3 +268,40 @@ def test_page_examples_run_and_agree():
     assert "equals W:   True" in out and "equals W^T: True" in out
     assert f"naive (B, m, B, n) entries:   {32 * 5 * 32 * 10}" in out
     assert out.count("True") == 5 and "False" not in out
+
+
+# --- the page's wording and numbers (review items 16, 28, 29) ---------------------------------
+
+
+def _page() -> str:
+    return (ROOT / "docs" / "notation.md").read_text(encoding="utf-8")
+
+
+def test_page_uses_one_batch_size_and_the_question_quotes_the_table():
+    page = _page()
+    B = int(re.search(r"shape_table_markdown\(B=(\d+)\)", page).group(1))
+    snippet = (ROOT / "snippets" / "notation.py").read_text(encoding="utf-8")
+    shapes_section = snippet.split("[start:shapes]")[1].split("[end:shapes]")[0]
+    assert f"a batch of B = {B} points" in shapes_section
+    assert "batch (3, 2) -> (3, 2)" in shapes_section and B == 3
+    naive = jacobian_shape((B, 3), (B, 2))  # the table's g: R^3 -> R^2, batched
+    question = page.split('!!! question')[1].split("\n\n")[0]
+    assert f"`{naive}`" in question and naive in [r["array"] for r in layout_table(B)]
+    assert f"`{naive}`" in shape_table_markdown(B)
+
+
+def test_chain_rule_is_written_with_named_maps():
+    table = rosetta_table_markdown()
+    page = _page()
+    for text in (table, page):
+        assert "\\J_\\vz(\\vy)" not in text and "\\J_\\vy(\\vx)" not in text and "\\J_{\\vz}(\\vx)" not in text
+    assert "\\J_{\\mathbf{k} \\circ \\vg}(\\vx) = \\J_\\mathbf{k}(\\vg(\\vx))\\, \\J_\\vg(\\vx)" in table
+    assert "\\J_{\\mathbf{k} \\circ \\vg}(\\vx)" in page.split("**3.**")[1]
+
+
+def test_worked_example_displays_hold_one_matrix_each_and_name_the_point():
+    section = _page().split("## A worked example by hand")[1].split("## ")[0]
+    displays = re.findall(r"\$\$(.*?)\$\$", section, re.S)
+    assert len(displays) == 2
+    assert all(d.count("\\begin{bmatrix}") == 1 for d in displays)
+    assert "\\bigg|_{(1, 2, 3)}" in displays[1]

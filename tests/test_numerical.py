@@ -228,3 +228,101 @@ def test_page_examples_run_and_agree():
     assert "wrong entry: row 2, column 2 (d f2 / d y)" in out
     assert "by complex step: 0.0 (true value 1)" in out and "complex-safe abs:           1.0" in out
     assert "central difference with h = 1e-20: 0.0" in out
+
+
+# ---- claims of the page, tied to code (review items 1, 8, 13, 14, 22, 23, 25) ----
+
+
+def _page_output() -> str:
+    return subprocess.run(
+        [sys.executable, "-m", "snippets.numerical"], cwd=ROOT, capture_output=True, text=True, check=True
+    ).stdout
+
+
+def test_complex_step_expansion_of_the_precise_statement():
+    # f(x + i h) = f + i h f' - h^2/2 f'' - i h^3/6 f''' + O(h^4), so Im/h = f' - h^2/6 f''' + O(h^4),
+    # for functions that are real on real inputs and analytic (sin and y^2 e^y here).
+    y, h = sp.symbols("y h", real=True)
+    for f in (sp.sin(y), y**2 * sp.exp(y)):
+        d = [sp.diff(f, y, k) for k in range(4)]
+        series = sp.series(f.subs(y, y + sp.I * h), h, 0, 4).removeO()
+        expected = d[0] + sp.I * h * d[1] - h**2 / 2 * d[2] - sp.I * h**3 / 6 * d[3]
+        assert sp.simplify(sp.expand(series - expected)) == 0
+        imag_over_h = sp.series(sp.im(sp.expand_complex(f.subs(y, y + sp.I * h))) / h, h, 0, 4).removeO()
+        assert sp.simplify(imag_over_h - (d[1] - h**2 / 6 * d[3])) == 0
+
+
+def test_complex_and_central_truncation_coincide_and_complex_has_no_minimum():
+    # For sin at y = 2 both truncation errors are |cos 2| h^2 / 6: the lines overlap for large h.
+    steps = np.logspace(-3, -1, 9)
+    central = derivative_errors(g_entry, np.cos(2.0), 2.0, steps, "central", "float64")
+    complex_ = derivative_errors(g_entry, np.cos(2.0), 2.0, steps, "complex", "float64")
+    # They differ first at order h^4 (same h^4 term, opposite h^2 signs): relative gap h^2 / 10,
+    # at most 1e-3 for h <= 0.1, so 2e-3.
+    np.testing.assert_allclose(complex_, central, rtol=2e-3)
+    np.testing.assert_allclose(central, abs(np.cos(2)) * steps**2 / 6, rtol=2e-3)
+    # No minimum for the complex step: every step below 1e-8 stays at machine precision.
+    tiny = STEPS[STEPS <= 1e-8]
+    assert np.all(derivative_errors(g_entry, np.cos(2.0), 2.0, tiny, "complex", "float64") <= 2 * np.finfo(float).eps)
+
+
+def test_tolerance_margin_matches_the_page_and_the_comment():
+    # page: "more than 1e4 times eps^(2/3)"; comment in snippets/numerical.py: "over 2e4 times"
+    ratio = GRADCHECK_TOL / np.finfo(float).eps ** (2 / 3)
+    assert 2e4 < ratio < 5e4
+    page = (ROOT / "docs" / "numerical.md").read_text(encoding="utf-8")
+    assert "is more than $10^4$ times $\\varepsilon^{2/3}$" in page
+
+
+def test_typed_epsilon_powers_on_the_page_match_the_code():
+    page = (ROOT / "docs" / "numerical.md").read_text(encoding="utf-8")
+    eps64, eps32 = np.finfo(np.float64).eps, np.finfo(np.float32).eps
+    claims = re.findall(r"\\varepsilon(_\{?32\}?)?\^\{(1/3|2/3)\} \\approx (\d) \\times 10\^\{(-\d+)\}", page)
+    assert len(claims) >= 3
+    for dtype, power, mantissa, exponent in claims:
+        eps = eps32 if dtype else eps64
+        value = eps ** (1 / 3 if power == "1/3" else 2 / 3)
+        assert f"{value:.0e}" == f"{mantissa}e{int(exponent):03d}"
+    out = _page_output()
+    assert "float64 theory: eps^(2/3) = 4e-11" in out and "eps^(1/3) = 6e-06 (central)" in out
+
+
+def test_complex_step_breaks_on_np_real_and_abs_but_not_on_branching_on_the_real_part():
+    assert numerical_jacobian(lambda z: np.real(z) ** 2, [2.0], "complex")[0, 0] == 0.0
+    assert numerical_jacobian(np.abs, [2.0], "complex")[0, 0] == 0.0
+    branch = lambda z: np.where(np.real(z) > 0, z**2, -z)
+    assert numerical_jacobian(branch, [2.0], "complex")[0, 0] == pytest.approx(4.0, abs=1e-12)
+    page = (ROOT / "docs" / "numerical.md").read_text(encoding="utf-8")
+    assert "`maximum`" not in page  # np.maximum does carry the imaginary part away from ties
+
+
+def test_exercise_float32_step_two_smallest_and_growth_on_both_sides():
+    out = _page_output()
+    rows = re.findall(r"^central, h = (\S+): error (\S+)$", out, re.M)
+    steps = np.array([float(h) for h, _ in rows])
+    errors = np.array([float(e) for _, e in rows])
+    assert len(rows) == 5
+    order = np.argsort(errors)
+    first, second = re.search(r"two smallest errors at h = (\S+) and h = (\S+)", out).groups()
+    assert (steps[order[0]], steps[order[1]]) == (float(first), float(second)) == (1e-2, 5e-3)
+    k = order[0]
+    assert np.all(np.diff(errors[: k + 1]) < 0) and np.all(np.diff(errors[k:]) > 0)  # grow on both sides
+    eps32 = np.finfo(np.float32).eps
+    assert eps32 ** (1 / 3) / 10 <= float(first) <= eps32 ** (1 / 3) * 10
+
+
+def test_exercise_find_bug_prints_zero_for_every_other_entry():
+    out = _page_output()
+    block = out.split("entrywise relative error:")[1].split("wrong entry")[0]
+    values = sorted(float(v) for v in re.findall(r"\d+\.\d*", block))
+    assert len(values) == 4
+    assert values[:3] == [0.0, 0.0, 0.0] and values[3] > 1
+
+
+def test_step_error_figure_has_a_shared_legend():
+    import matplotlib.pyplot as plt
+
+    fig = step_error_figure()
+    assert len(fig.legends) == 1
+    assert [t.get_text() for t in fig.legends[0].get_texts()] == ["forward", "central", "complex"]
+    plt.close(fig)

@@ -213,3 +213,19 @@ def test_page_examples_run_and_agree():
     lowest = float(re.search(r"smallest rate (\S+),", out).group(1))
     assert abs(lowest + np.sqrt(17)) < 1e-5
     assert "a loss R^1000 -> R: 1 VJP (one per row) or 1000 JVPs" in out
+
+
+def test_page_numbers_difference_and_descent_angle():
+    # The page says the largest sampled rate matches sqrt(17) "to within the printed difference,
+    # about 1e-6", and that the steepest descent is the opposite direction (180 degrees away).
+    out = subprocess.run(
+        [sys.executable, "-m", "snippets.rows_columns"], cwd=ROOT, capture_output=True, text=True, check=True
+    ).stdout
+    largest, norm, diff = map(float, re.search(r"largest rate (\S+) vs \|gradient\| (\S+) \(difference (\S+)\)", out).groups())
+    assert diff < 1e-5 and diff == pytest.approx(abs(largest - norm), abs=1e-6)
+    # Sampling error: the best of 3600 angles misses by <= 0.05 degree, so |g| (1 - cos) <= 1.6e-6.
+    assert np.sqrt(17) * (1 - np.cos(np.radians(0.05))) < 2e-6
+    gap = float(re.search(r"descent angle - ascent angle: (\S+) degrees", out).group(1))
+    assert abs(gap - 180) <= 0.1
+    page = (ROOT / "docs" / "rows-and-columns.md").read_text(encoding="utf-8")
+    assert "differentiable at $\\vx$" in page
