@@ -327,6 +327,14 @@ if __name__ == "__main__":
     print("reverse mode, 1 recording + 2 sweeps:\n", jacobian_reverse(f, p))
     # --8<-- [end:reverse-demo]
 
+    # --8<-- [start:tall-wide-demo]
+    x_tall, x_wide = np.array([0.3, -0.7]), np.linspace(-1.0, 1.0, 200)
+    for name, f, x in [("tall", tall, x_tall), ("wide", wide, x_wide)]:
+        J_fwd, J_rev = jacobian_forward(f, x), jacobian_reverse(f, x)
+        print(f"{name}: J is {J_fwd.shape[0]} x {J_fwd.shape[1]};",
+              "forward and reverse mode agree:", np.allclose(J_fwd, J_rev, rtol=1e-12, atol=1e-12))
+    # --8<-- [end:tall-wide-demo]
+
     # --8<-- [start:exercise-gradient]
     def loss(w):  # a scalar function of 5 inputs: R^5 -> R^1
         return sum((wi - i) ** 2 for i, wi in enumerate(w))
@@ -347,3 +355,23 @@ if __name__ == "__main__":
     print("J v by one forward pass:", jvp(f, p, v)[1])
     print("J v from the matrix:    ", np.array([[4.0, 1.0], [5.0, np.cos(2.0)]]) @ v)
     # --8<-- [end:exercise-direction]
+
+    # --8<-- [start:exercise-passes]
+    evaluations = 0
+
+
+    def layer(x):  # R^300 -> R^3; counts how often it is evaluated
+        global evaluations
+        evaluations += 1
+        return [sum(np.sin(xi) * (k + 1) for xi in x[k::3]) for k in range(3)]
+
+
+    x = np.linspace(0.0, 1.0, 300)
+    J_fwd = jacobian_forward(layer, x)  # one forward pass (JVP) per column
+    print("forward mode:", evaluations, "passes of the layer")
+    evaluations = 0
+    tape, inputs, outputs = record(layer, x)  # one recorded pass ...
+    J_rev = np.stack([backward(tape, inputs, outputs, e) for e in np.eye(3)])  # ... one sweep per row
+    print("reverse mode:", evaluations, "recorded pass and", len(J_rev), "backward sweeps")
+    print("same Jacobian:", np.allclose(J_fwd, J_rev, rtol=1e-12, atol=1e-12), J_fwd.shape)
+    # --8<-- [end:exercise-passes]

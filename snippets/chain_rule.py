@@ -87,18 +87,24 @@ def graph_figure():
         "x": (0.0, 1.0), "y": (0.0, -1.0), "a = x²": (1.6, 1.6), "b = 5x": (1.6, 0.35),
         "c = sin y": (1.6, -1.3), "f1 = a y": (3.4, 1.0), "f2 = b + c": (3.4, -0.6),
     }
+    # (tail, head, local derivative, where the label sits along the edge): the edges y -> f1
+    # and b -> f2 cross near (2.0, 0.15), so their labels sit well away from the crossing.
     edges = [
-        ("x", "a = x²", "2x"), ("x", "b = 5x", "5"), ("y", "c = sin y", "cos y"),
-        ("a = x²", "f1 = a y", "y"), ("y", "f1 = a y", "a"), ("b = 5x", "f2 = b + c", "1"),
-        ("c = sin y", "f2 = b + c", "1"),
+        ("x", "a = x²", "2x", 0.5), ("x", "b = 5x", "5", 0.5), ("y", "c = sin y", "cos y", 0.5),
+        ("a = x²", "f1 = a y", "y", 0.5), ("y", "f1 = a y", "a", 0.3), ("b = 5x", "f2 = b + c", "1", 0.7),
+        ("c = sin y", "f2 = b + c", "1", 0.5),
     ]
     fig, ax = plt.subplots(figsize=(6.4, 3.2))
-    for src, dst, label in edges:
+    for src, dst, label, t in edges:
         (x0, y0), (x1, y1) = nodes[src], nodes[dst]
         ax.annotate("", xy=(x1, y1), xytext=(x0, y0),
                     arrowprops=dict(arrowstyle="-|>", color="0.25", shrinkA=22, shrinkB=26, lw=1.2))
-        t = 0.45 if src != "y" or dst != "f1 = a y" else 0.3
-        ax.text(x0 + t * (x1 - x0), y0 + t * (y1 - y0) + 0.12, label, ha="center", fontsize=10,
+        # beside the edge: shifted along its normal, to the upper side, clear of the line
+        dx, dy = x1 - x0, y1 - y0
+        nx, ny = -dy / np.hypot(dx, dy), dx / np.hypot(dx, dy)
+        if ny < 0:
+            nx, ny = -nx, -ny
+        ax.text(x0 + t * dx + 0.14 * nx, y0 + t * dy + 0.14 * ny, label, ha="center", va="center", fontsize=10,
                 color="#1f4e9c", style="italic")
     for name, (px, py) in nodes.items():
         ax.text(px, py, name, ha="center", va="center", fontsize=10,
@@ -163,10 +169,11 @@ if __name__ == "__main__":
     for p in rng.uniform(-2, 2, size=(100, 2)):
         chain = J_g(f(p)) @ J_f(p)  # outer Jacobian at the inner output, times inner Jacobian
         numeric = central_difference(lambda q: g(f(q)), p)
+        # mixed relative error: relative for large entries, absolute for entries near zero
         worst = max(worst, np.max(np.abs(chain - numeric) / (1 + np.abs(chain))))
     print("J_g(f(p)) @ J_f(p) at p = (1, 0):")
     print(J_g(f(np.array([1.0, 0.0]))) @ J_f(np.array([1.0, 0.0])))
-    print(f"largest relative difference from central differences over 100 points: {worst:.1e}")
+    print(f"largest |difference| / (1 + |entry|) from central differences over 100 points: {worst:.1e}")
     # --8<-- [end:numeric-chain]
 
     # --8<-- [start:shapes]
@@ -233,3 +240,13 @@ if __name__ == "__main__":
     print("J_(g o f) has shape", numeric.shape)
     print("max |numeric - B A| =", f"{np.max(np.abs(numeric - B @ A)):.1e}")
     # --8<-- [end:exercise-linear]
+
+    # --8<-- [start:exercise-shapes]
+    import numpy as np
+
+    # Jacobians of the three stages, in the order they are applied (zeros: only shapes matter).
+    J1 = np.zeros((256, 784))  # R^784 -> R^256
+    J2 = np.zeros((10, 256))  # R^256 -> R^10
+    J3 = np.zeros((1, 10))  # R^10 -> R (the loss)
+    print("J3 @ J2 @ J1 has shape", (J3 @ J2 @ J1).shape)
+    # --8<-- [end:exercise-shapes]

@@ -193,8 +193,8 @@ if __name__ == "__main__":
     grad_b = u
 
     # The full Jacobians, for comparison only.
-    J_x = W  # m x n
-    J_W = np.kron(np.eye(m), x[None, :])  # m x (m n): dy_i / dW_kl, vec(W) row by row
+    J_x = W  # m x n: the Jacobian of y(x) = W x + b
+    J_W = np.kron(np.eye(m), x[None, :])  # m x (m n): dy_i / dW_kl, W flattened row by row
     print("J_x shape", J_x.shape, "| J_W shape", J_W.shape)
     print("W^T u   == u^T J_x:", np.allclose(grad_x, u @ J_x))
     print("u x^T   == u^T J_W:", np.allclose(grad_W.ravel(), u @ J_W))
@@ -325,7 +325,8 @@ if __name__ == "__main__":
 
     print("softmax(z + 7)  - softmax(z):", np.max(np.abs(softmax(z + 7.0) - softmax(z))))
     J = np.diag(softmax(z)) - np.outer(softmax(z), softmax(z))
-    print("J @ (1, 1, 1, 1):", J @ np.ones(4))
+    with np.printoptions(suppress=True):  # print round-off of order 1e-17 as 0
+        print("J @ (1, 1, 1, 1):", J @ np.ones(4))
     # --8<-- [end:exercise-shift]
 
     # --8<-- [start:exercise-soft-labels]

@@ -14,10 +14,6 @@ import numpy as np
 
 def make_spirals(n_per_class=100, n_classes=3, noise=0.2, seed=0):
     """Points on interleaved spiral arms in the plane, one arm per class (CS231n's toy data)."""
-    if not all(isinstance(k, (int, np.integer)) and k >= 1 for k in (n_per_class, n_classes)):
-        raise ValueError(f"n_per_class and n_classes must be positive integers, got {n_per_class!r}, {n_classes!r}")
-    if not (np.isfinite(noise) and noise >= 0):
-        raise ValueError(f"noise must be a finite number >= 0, got {noise!r}")
     rng = np.random.default_rng(seed)
     r = np.linspace(0.05, 1.0, n_per_class)
     X, labels = [], []
@@ -35,24 +31,8 @@ def init_params(n_in=2, n_hidden=16, n_out=3, seed=0):
             "W2": rng.normal(size=(n_out, n_hidden)) / np.sqrt(n_hidden), "b2": np.zeros(n_out)}
 
 
-def check_batch(params, X, labels):
-    """Raise a clear error unless X is a finite (B, n_in) batch and labels are B class indices."""
-    X, labels = np.asarray(X, dtype=float), np.asarray(labels)
-    n_out, n_in = params["W2"].shape[0], params["W1"].shape[1]
-    if X.ndim != 2 or X.shape[1] != n_in or X.shape[0] == 0:
-        raise ValueError(f"X must have shape (B, {n_in}) with B >= 1, got {X.shape}")
-    if not np.all(np.isfinite(X)):
-        raise ValueError("X must be finite (no nan or inf)")
-    if labels.shape != (X.shape[0],) or not np.issubdtype(labels.dtype, np.integer):
-        raise ValueError(f"labels must be {X.shape[0]} integers, one per row of X, got {labels.shape} {labels.dtype}")
-    if labels.min() < 0 or labels.max() >= n_out:
-        raise ValueError(f"labels must lie in 0..{n_out - 1}, got {labels.min()}..{labels.max()}")
-    return X, labels
-
-
 def forward(params, X, labels):
     """Mean cross-entropy of softmax(W2 tanh(W1 x + b1) + b2) over the batch, and what backward needs."""
-    X, labels = check_batch(params, X, labels)
     H = np.tanh(X @ params["W1"].T + params["b1"])  # (B, n_hidden): rows are examples
     Z = H @ params["W2"].T + params["b2"]  # (B, n_out): logits
     Z = Z - Z.max(axis=1, keepdims=True)  # stable log-softmax
@@ -72,6 +52,40 @@ def backward(params, cache):
     grads["W1"], grads["b1"] = U.T @ X, U.sum(axis=0)
     return grads
 # --8<-- [end:model]
+
+
+# The page shows the model without input checks, to keep it short; the module's public
+# make_spirals and forward are the same functions with their inputs checked.
+_make_spirals_unchecked, _forward_unchecked = make_spirals, forward
+
+
+def make_spirals(n_per_class=100, n_classes=3, noise=0.2, seed=0):  # noqa: F811
+    """Points on interleaved spiral arms in the plane, one arm per class (CS231n's toy data)."""
+    if not all(isinstance(k, (int, np.integer)) and k >= 1 for k in (n_per_class, n_classes)):
+        raise ValueError(f"n_per_class and n_classes must be positive integers, got {n_per_class!r}, {n_classes!r}")
+    if not (np.isfinite(noise) and noise >= 0):
+        raise ValueError(f"noise must be a finite number >= 0, got {noise!r}")
+    return _make_spirals_unchecked(n_per_class, n_classes, noise, seed)
+
+
+def check_batch(params, X, labels):
+    """Raise a clear error unless X is a finite (B, n_in) batch and labels are B class indices."""
+    X, labels = np.asarray(X, dtype=float), np.asarray(labels)
+    n_out, n_in = params["W2"].shape[0], params["W1"].shape[1]
+    if X.ndim != 2 or X.shape[1] != n_in or X.shape[0] == 0:
+        raise ValueError(f"X must have shape (B, {n_in}) with B >= 1, got {X.shape}")
+    if not np.all(np.isfinite(X)):
+        raise ValueError("X must be finite (no nan or inf)")
+    if labels.shape != (X.shape[0],) or not np.issubdtype(labels.dtype, np.integer):
+        raise ValueError(f"labels must be {X.shape[0]} integers, one per row of X, got {labels.shape} {labels.dtype}")
+    if labels.min() < 0 or labels.max() >= n_out:
+        raise ValueError(f"labels must lie in 0..{n_out - 1}, got {labels.min()}..{labels.max()}")
+    return X, labels
+
+
+def forward(params, X, labels):  # noqa: F811
+    """Mean cross-entropy of softmax(W2 tanh(W1 x + b1) + b2) over the batch, and what backward needs."""
+    return _forward_unchecked(params, *check_batch(params, X, labels))
 
 
 PARAM_NAMES = ("W1", "b1", "W2", "b2")
@@ -166,17 +180,19 @@ def memory_counts(B: int, n_in: int, n_hidden: int, n_out: int) -> dict[str, int
 
 
 def memory_table_markdown() -> str:
-    """The page's table: this page's MLP and an MNIST-sized one (784 -> 4096 -> 10, B = 256)."""
-    small, big = memory_counts(300, 2, 16, 3), memory_counts(256, 784, 4096, 10)
+    """The page's table: this page's MLP and an MNIST-sized one (784 -> 4096 -> 10) at B = 256
+    and at B = 4096."""
+    small, big, batch = memory_counts(300, 2, 16, 3), memory_counts(256, 784, 4096, 10), memory_counts(4096, 784, 4096, 10)
     names = {
         "stored": "stored by the forward pass ($X$, $H$, $\\hat Y$)",
         "params": "parameters (and so the gradient)",
         "tanh_batched_jacobian": "full batched Jacobian of the tanh layer",
         "logits_wrt_W1": "full Jacobian of the logits with respect to $W_1$",
     }
-    lines = ["| numbers (float64: 8 bytes each) | this page: $B = 300$, 2-16-3 | $B = 256$, 784-4096-10 |",
-             "| --- | ---: | ---: |"]
-    lines += [f"| {names[k]} | {small[k]:,} | {big[k]:,} |" for k in names]
+    lines = ["| numbers (float64: 8 bytes each) | this page: $B = 300$, 2-16-3 | $B = 256$, 784-4096-10 "
+             "| $B = 4096$, 784-4096-10 |",
+             "| --- | ---: | ---: | ---: |"]
+    lines += [f"| {names[k]} | {small[k]:,} | {big[k]:,} | {batch[k]:,} |" for k in names]
     return "\n".join(lines)
 
 
@@ -186,9 +202,12 @@ def pipeline_figure():
 
     stages = ["x", "W1 x + b1", "tanh", "W2 h + b2", "softmax +\ncross-entropy", "L"]
     forward_labels = ["x", "a", "h", "z", "L"]
-    backward_labels = ["W1\u1d40 u\n(∇W1 = u x\u1d40)", "u ⊙ (1 − h²)", "W2\u1d40 u", "ŷ − t", "1"]
-    fig, ax = plt.subplots(figsize=(7.6, 2.3))
-    xs = np.arange(len(stages)) * 1.5
+    backward_labels = [r"$W_1^\top u_a$" + "\n" + r"($\nabla_{W_1} L = u_a x^\top$)",
+                       r"$u_a = u_h \odot (1 - h^2)$",
+                       r"$u_h = W_2^\top u_z$" + "\n" + r"($\nabla_{W_2} L = u_z h^\top$)",
+                       r"$u_z = \hat{y} - t$", "1"]
+    fig, ax = plt.subplots(figsize=(8.4, 2.4))
+    xs = np.arange(len(stages)) * 1.8
     for x0, name in zip(xs, stages):
         ax.text(x0, 0, name, ha="center", va="center", fontsize=9,
                 bbox=dict(boxstyle="round,pad=0.4", fc="none", ec="black", lw=1.1))
@@ -223,6 +242,29 @@ def spirals_figure():
 
 
 if __name__ == "__main__":
+    # --8<-- [start:worked-example]
+    import numpy as np
+
+    # The tiny network of the worked example: 1 input, 1 hidden unit, 2 classes, true class 0.
+    x, t = np.array([1.0]), np.array([1.0, 0.0])
+    W1, b1 = np.array([[0.0]]), np.array([0.0])
+    W2, b2 = np.array([[1.0], [-1.0]]), np.array([0.0, 0.0])
+
+    a = W1 @ x + b1  # forward, storing what the backward pass needs
+    h = np.tanh(a)
+    z = W2 @ h + b2
+    y_hat = np.exp(z) / np.exp(z).sum()
+    L = -t @ np.log(y_hat)
+
+    u_z = y_hat - t  # 1. softmax + cross-entropy
+    grad_W2, grad_b2, u_h = np.outer(u_z, h), u_z, W2.T @ u_z  # 2. second linear layer
+    u_a = u_h * (1 - h**2)  # 3. tanh
+    grad_W1, grad_b1 = np.outer(u_a, x), u_a  # 4. first linear layer
+    print("L =", L, " log 2 =", np.log(2))
+    print("u_z =", u_z, " grad W2 =", grad_W2.ravel() + 0.0, " u_h =", u_h, " u_a =", u_a)  # + 0.0: no "-0."
+    print("grad W1 =", grad_W1.ravel(), " grad b1 =", grad_b1)
+    # --8<-- [end:worked-example]
+
     # --8<-- [start:check]
     X, labels = make_spirals()  # 300 points in the plane, 3 classes
     params = init_params()  # 2 -> 16 (tanh) -> 3 (softmax)
@@ -245,8 +287,6 @@ if __name__ == "__main__":
     # --8<-- [end:check]
 
     # --8<-- [start:jacobian-product]
-    X, labels = make_spirals()
-    params = init_params()
     x, label = X[7], labels[7]  # one example
     n_out, n_hidden = params["W2"].shape
 
@@ -266,12 +306,13 @@ if __name__ == "__main__":
     # --8<-- [end:jacobian-product]
 
     # --8<-- [start:batch]
-    import numpy as np
-
+    # A layer R^2 -> R^4 like the model's first one (init_params with 4 hidden units), on a
+    # batch of 3 examples, one from each spiral arm.
     rng = np.random.default_rng(0)
-    B, n, m = 3, 2, 4  # 3 examples, a layer R^2 -> R^4
-    W, b = rng.normal(size=(m, n)), rng.normal(size=m)
-    X = rng.normal(size=(B, n))
+    small = init_params(n_hidden=4)
+    W, b = small["W1"], small["b1"]
+    X3 = make_spirals()[0][[0, 100, 200]]
+    B, m, n = 3, 4, 2
 
 
     def layer(X):  # (B, n) -> (B, m): each row is processed on its own
@@ -279,20 +320,20 @@ if __name__ == "__main__":
 
 
     # The Jacobian of the whole batched map, by central differences: shape (B, m, B, n).
-    h = 1e-6
+    eps = 1e-6
     J = np.zeros((B, m, B, n))
     for c in range(B):
         for j in range(n):
-            E = np.zeros_like(X)
-            E[c, j] = h
-            J[:, :, c, j] = (layer(X + E) - layer(X - E)) / (2 * h)
+            E = np.zeros_like(X3)
+            E[c, j] = eps
+            J[:, :, c, j] = (layer(X3 + E) - layer(X3 - E)) / (2 * eps)
     print("batched Jacobian shape:", J.shape)
     print("largest |entry| of each block (output example b, input example c):")
     print(np.abs(J).max(axis=(1, 3)).round(4))
 
     # Backprop never forms it: one batched VJP is a VJP per example, done together.
     U = rng.normal(size=(B, m))  # one cotangent row per example
-    vjp = (U * (1 - layer(X) ** 2)) @ W  # (B, n)
+    vjp = (U * (1 - layer(X3) ** 2)) @ W  # (B, n)
     print("batched VJP == sum over b of U[b] . J[b, :, c, :]:",
           np.allclose(vjp, np.einsum("bm,bmcn->cn", U, J), atol=1e-8))
     # --8<-- [end:batch]
@@ -330,6 +371,12 @@ if __name__ == "__main__":
     minus = {k: v.copy() for k, v in params.items()}
     plus["W2"][0, 0] += h
     minus["W2"][0, 0] -= h
+    print("batch size B =", B)
     print("d(sum)/dW2[0, 0], central difference:", f"{(summed_loss(plus) - summed_loss(minus)) / (2 * h):.8f}")
     print("B * d(mean)/dW2[0, 0], backprop:     ", f"{B * grads['W2'][0, 0]:.8f}")
     # --8<-- [end:exercise-sum]
+
+    # --8<-- [start:exercise-count]
+    n = sum(p.size for p in init_params().values())  # every weight and bias of the model
+    print(f"parameters: {n} -> forward mode: {n} passes; reverse mode: 1 sweep")
+    # --8<-- [end:exercise-count]

@@ -57,6 +57,39 @@ def newton(grad: Callable, hess: Callable, x0, tol: float = 1e-10, max_iter: int
     return np.array(iterates)
 
 
+def hvp(grad: Callable, x, v) -> np.ndarray:
+    """The Hessian-vector product H(x) v as one JVP of the gradient (forward over the gradient code).
+
+    ``grad`` is code for the gradient written with ``+ - * / **`` and numpy functions, so that
+    snippets.autodiff's dual numbers can run through it: one forward pass, no n x n matrix.
+    """
+    from snippets.autodiff import jvp
+
+    if not callable(grad):
+        raise TypeError(f"grad must be callable, got {type(grad).__name__}")
+    x = _point(x)
+    v = _point(v, x.size, "v")
+    return jvp(grad, x, v)[1]
+
+
+def gauss_newton_product(residual: Callable, theta, v) -> np.ndarray:
+    """J_r^T (J_r v) without forming J_r: one JVP (J_r v), then one VJP (w^T J_r) of the residuals."""
+    from snippets.autodiff import jvp, vjp
+
+    if not callable(residual):
+        raise TypeError(f"residual must be callable, got {type(residual).__name__}")
+    theta = _point(theta, what="theta")
+    v = _point(v, theta.size, "v")
+    Jv = jvp(residual, theta, v)[1]
+    return vjp(residual, theta, Jv)[1]
+
+
+def rosenbrock_grad_code(p):
+    """The Rosenbrock gradient as plain arithmetic, so that dual numbers can run through it."""
+    x, y = p
+    return [-2 * (1 - x) - 400 * x * (y - x**2), 200 * (y - x**2)]
+
+
 # ---- curve fit: y ~ a exp(b t) -------------------------------------------------------------
 TRUE_THETA = np.array([2.0, -1.3])
 
@@ -141,6 +174,21 @@ def _fit_loop(method, theta, t, y, tol, max_iter, lr, lam) -> dict:
     return {"theta": theta, "iterations": max_iter, "converged": False, "losses": np.array(losses)}
 
 
+def rmsprop(grad: Callable, theta0, lr: float = 0.01, steps: int = 2000, rho: float = 0.9,
+            eps: float = 1e-8) -> np.ndarray:
+    """RMSprop (Tieleman and Hinton, 2012), as on the page. Returns the iterates."""
+    if not callable(grad):
+        raise TypeError(f"grad must be callable, got {type(grad).__name__}")
+    theta = _point(theta0, what="theta0")
+    v, path = np.zeros_like(theta), [theta]
+    for _ in range(steps):
+        g = np.asarray(grad(theta), dtype=float)
+        v = rho * v + (1 - rho) * g**2
+        theta = theta - lr * g / (np.sqrt(v) + eps)
+        path.append(theta)
+    return np.array(path)
+
+
 def adam(grad: Callable, theta0, lr: float = 0.05, steps: int = 2000, beta1: float = 0.9,
          beta2: float = 0.999, eps: float = 1e-8) -> np.ndarray:
     """Adam (Kingma and Ba, 2015). Its only input from the model is grad(theta). Returns the iterates."""
@@ -192,7 +240,9 @@ def comparison_table_markdown() -> str:
             mantissa, exponent = f"{res['theta'][1]:.1e}".split("e")
             return f"stalls at $b \\approx {mantissa} \\times 10^{{{int(exponent)}}}$"
         if res.get("reason") == "singular":
-            return f"fails: $\\J_\\mathbf{{r}}^\\top \\J_\\mathbf{{r}}$ singular at step {res['iterations']}"
+            mantissa, exponent = f"{res['theta'][1]:.1e}".split("e")
+            return (f"fails at step {res['iterations']}: $b \\approx {mantissa} \\times 10^{{{int(exponent)}}}$, "
+                    f"$\\J_\\mathbf{{r}}^\\top \\J_\\mathbf{{r}}$ singular")
         return f"does not converge in {res['iterations']:,}"
 
     head = " | ".join(f"from $(a, b) = ({a:g}, {b:g})$" for a, b in STARTS)
@@ -207,6 +257,36 @@ def comparison_table_markdown() -> str:
     return "\n".join(lines)
 
 
+def _sci(value: float) -> str:
+    """A number for KaTeX: 2.9 \\times 10^{4}, or plain digits for moderate sizes."""
+    if value != 0 and not 1e-3 <= abs(value) < 1e4:
+        mantissa, exponent = f"{value:.1e}".split("e")
+        return f"{mantissa} \\times 10^{{{int(exponent)}}}"
+    return f"{value:.6g}"
+
+
+def bad_start_summary(lr: float = 0.25) -> str:
+    """Page text: where Gauss-Newton fails and gradient descent stalls from the bad start."""
+    t, y = curve_data()
+    start = STARTS[1]
+    gn = fit("gauss-newton", t, y, theta0=start, max_iter=20_000)
+    gd = fit("gd", t, y, theta0=start, lr=lr, max_iter=20_000)
+    J = residual_jacobian(gn["theta"], t)
+    JtJ = J.T @ J
+    matrix = (f"\\operatorname{{diag}}({JtJ[0, 0]:g}, {JtJ[1, 1]:g})" if JtJ[0, 1] == 0 and JtJ[1, 0] == 0
+              else f"\\begin{{bmatrix}} {JtJ[0, 0]:.3g} & {JtJ[0, 1]:.3g} \\\\ {JtJ[1, 0]:.3g} & {JtJ[1, 1]:.3g} \\end{{bmatrix}}")
+    a_gn, b_gn = gn["theta"]
+    a_gd, b_gd = gd["theta"]
+    return (
+        f"Computed: Gauss–Newton stops at step {gn['iterations']} at $(a, b) \\approx ({_sci(a_gn)},\\; {_sci(b_gn)})$, "
+        f"where $\\J_\\mathbf{{r}}^\\top \\J_\\mathbf{{r}} = {matrix}$. Gradient descent (step {lr:g}) drifts into "
+        f"the same flat region and stops after {gd['iterations']} iterations at $a = {a_gd:.6f}$, "
+        f"$b \\approx {_sci(b_gd)}$: there only the first residual, $a - y_1$, still depends on the "
+        f"parameters, and $a$ equals the first data point $y_1 = {y[0]:.6f}$. Its gradient is below "
+        f"$10^{{-8}}$, yet this is a flat region, not the fit."
+    )
+
+
 def condition_number_at_fit() -> float:
     """cond(J^T J) at the Gauss-Newton solution: what sets gradient descent's speed here."""
     t, y = curve_data()
@@ -214,31 +294,71 @@ def condition_number_at_fit() -> float:
     return float(np.linalg.cond(J.T @ J))
 
 
+def convergence_results() -> dict[str, dict]:
+    """The three runs the convergence figure shows: the fastest gradient descent, GN and LM."""
+    everything = comparison(STARTS[0])
+    best = best_gd(everything)
+    return {best: everything[best], "gauss-newton": everything["gauss-newton"],
+            "levenberg-marquardt": everything["levenberg-marquardt"]}
+
+
+def gn_lm_loss_gap() -> float:
+    """Largest relative difference between the Gauss-Newton and Levenberg-Marquardt losses,
+    iteration by iteration, in the convergence figure (LM's damping only shrinks there)."""
+    runs = convergence_results()
+    gn, lm = runs["gauss-newton"]["losses"], runs["levenberg-marquardt"]["losses"]
+    n = min(gn.size, lm.size)
+    return float(np.max(np.abs(gn[:n] - lm[:n]) / gn[:n]))
+
+
+def convergence_alt_text() -> str:
+    """The figure's alt text, with its numbers taken from the runs it shows."""
+    t, y = curve_data()
+    runs = convergence_results()
+    gd_key = next(k for k in runs if k.startswith("gd "))
+    gn, lm, gd = runs["gauss-newton"], runs["levenberg-marquardt"], runs[gd_key]
+    return (f"Left: {t.size} data points decaying from {y[0]:.1f} to {y[-1]:.2f}, with the fitted "
+            f"exponential curve through them. Right: loss minus its minimum against the iteration, "
+            f"on log-log axes. Gauss-Newton and Levenberg-Marquardt reach the gradient tolerance in "
+            f"{gn['iterations']} and {lm['iterations']} iterations, their losses within "
+            f"{gn_lm_loss_gap():.0%} of each other at every iteration, so their curves overlap; "
+            f"gradient descent with step {gd_key[3:]} needs {gd['iterations']}.")
+
+
+def convergence_caption() -> str:
+    """The figure's caption, with the GN/LM gap computed."""
+    return ("The curve fit from (a, b) = (1, 0): data and fit (left), convergence (right). "
+            "Levenberg–Marquardt's damping only shrank here, so its losses stay within "
+            f"{gn_lm_loss_gap():.0%} of Gauss–Newton's and the two curves overlap (crosses on "
+            "circles). Differences below machine precision are drawn at machine precision.")
+
+
 def convergence_figure():
     """Left: the data and the fitted curve. Right: loss above its minimum, per iteration."""
     import matplotlib.pyplot as plt
 
     t, y = curve_data()
-    everything = comparison(STARTS[0])
-    results = {"gd": everything[best_gd(everything)], "gauss-newton": everything["gauss-newton"],
-               "levenberg-marquardt": everything["levenberg-marquardt"]}
+    results = convergence_results()
     best = min(res["losses"].min() for res in results.values())
-    fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(7.6, 3.0))
+    floor = np.finfo(float).eps * best  # below this, differences of the loss are round-off
+    fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(8.8, 3.0), gridspec_kw={"width_ratios": [1, 1.15]})
     a, b = results["levenberg-marquardt"]["theta"]
     tt = np.linspace(0, 2, 100)
     ax1.plot(t, y, "o", color="black", ms=3, label="data")
     ax1.plot(tt, a * np.exp(b * tt), color="#1f4e9c", label="fit a exp(b t)")
     ax1.set_xlabel("t")
+    ax1.set_ylabel("y")
     ax1.legend(fontsize=8, framealpha=0)
-    styles = {"gd": (f"gradient descent, step {best_gd(everything)[3:]}", "#b03a2e", "-"), "gauss-newton": ("Gauss–Newton", "#1f4e9c", "--"),
-              "levenberg-marquardt": ("Levenberg–Marquardt", "#1e7b34", ":")}
+    styles = {"gauss-newton": ("Gauss–Newton", "#1f4e9c", "-", "o", 6.5),
+              "levenberg-marquardt": ("Levenberg–Marquardt", "#1e7b34", "none", "x", 5)}
     for m, res in results.items():
-        label, color, ls = styles[m]
-        gap = np.maximum(res["losses"] - best, 1e-18)
-        ax2.loglog(np.arange(1, gap.size + 1), gap, ls, color=color, label=label, lw=1.6)
-    ax2.set_xlabel("iteration + 1")
+        label, color, ls, marker, size = styles.get(m, (f"gradient descent ({m[3:]})", "#b03a2e", "-", None, 0))
+        gap = np.maximum(res["losses"] - best, floor)
+        ax2.loglog(np.arange(1, gap.size + 1), gap, linestyle=ls, marker=marker, ms=size, mfc="none",
+                   color=color, label=label, lw=1.6)
+    ax2.set_xlabel("iteration (1 = the start)")
     ax2.set_ylabel("loss − minimum")
-    ax2.legend(fontsize=8, framealpha=0)
+    ax2.legend(fontsize=8, framealpha=0, loc="upper left", bbox_to_anchor=(1.02, 1.0))  # beside the curves
     fig.tight_layout()
     return fig
 
@@ -297,7 +417,8 @@ if __name__ == "__main__":
     p = np.array([-1.2, 1.0])  # the classic starting point
     for k in range(20):
         g = grad(p)
-        print(f"step {k}: p = ({p[0]: .8f}, {p[1]: .8f}), |grad| = {np.linalg.norm(g):.1e}")
+        error = np.linalg.norm(p - np.array([1.0, 1.0]))  # distance to the minimum (1, 1)
+        print(f"step {k}: p = ({p[0]: .8f}, {p[1]: .8f}), |grad| = {np.linalg.norm(g):.1e}, |p - (1, 1)| = {error:.1e}")
         if np.linalg.norm(g) < 1e-10:
             break
         p = p + np.linalg.solve(hessian(p), -g)  # the Newton step: H d = -grad
@@ -326,36 +447,32 @@ if __name__ == "__main__":
 
 
     def solve(step, theta=(1.0, 0.0), tol=1e-8, max_iter=100_000):
-        """Iterate theta <- step(theta) until |J^T r| < tol; return theta and the count."""
-        theta = np.array(theta)
+        """Iterate theta, lam <- step(theta, lam) until |J^T r| < tol; return theta and the count."""
+        theta, lam = np.array(theta), 1e-2  # lam: the damping, used by Levenberg-Marquardt only
         for k in range(max_iter):
             if np.linalg.norm(J(theta).T @ r(theta)) < tol:
                 return theta, k
-            theta = step(theta)
+            theta, lam = step(theta, lam)
         return theta, max_iter
 
 
-    def gradient_descent(theta, lr=0.25):  # the fastest step on the grid in the table below
-        return theta - lr * J(theta).T @ r(theta)
+    def gradient_descent(theta, lam, lr=0.25):  # the fastest step on the grid in the table below
+        return theta - lr * J(theta).T @ r(theta), lam
 
 
-    def gauss_newton(theta):  # solve (J^T J) d = -J^T r
+    def gauss_newton(theta, lam):  # solve (J^T J) d = -J^T r
         Jt = J(theta)
-        return theta + np.linalg.solve(Jt.T @ Jt, -Jt.T @ r(theta))
+        return theta + np.linalg.solve(Jt.T @ Jt, -Jt.T @ r(theta)), lam
 
 
-    lam = 1e-2  # Levenberg-Marquardt damping, adapted as we go
-
-
-    def levenberg_marquardt(theta):  # solve (J^T J + lam I) d = -J^T r; keep only improvements
-        global lam
+    def levenberg_marquardt(theta, lam):  # solve (J^T J + lam I) d = -J^T r; keep only improvements
         Jt = J(theta)
-        while True:
+        while lam <= 1e12:  # a cap, so that a hopeless problem cannot loop forever
             trial = theta + np.linalg.solve(Jt.T @ Jt + lam * np.eye(2), -Jt.T @ r(theta))
             if loss(trial) < loss(theta):
-                lam /= 10
-                return trial
-            lam *= 10
+                return trial, lam / 10  # accepted: trust the quadratic model more
+            lam *= 10  # rejected: damp more, towards a short gradient step
+        raise RuntimeError("Levenberg-Marquardt: no step lowers the loss, even with damping 1e12")
 
 
     for name, step in [("gradient descent", gradient_descent), ("Gauss-Newton", gauss_newton),
@@ -363,6 +480,85 @@ if __name__ == "__main__":
         theta, k = solve(step)
         print(f"{name:<20} {k:>6} iterations   (a, b) = ({theta[0]:.6f}, {theta[1]:.6f})")
     # --8<-- [end:curve-fit]
+
+    # --8<-- [start:hvp]
+    import numpy as np
+
+
+    class Dual:
+        """a + b eps with eps^2 = 0 (page "Forward and reverse mode"): just what this block needs."""
+
+        def __init__(self, value, tangent=0.0):
+            self.value, self.tangent = value, tangent
+
+        @staticmethod
+        def lift(o):
+            return o if isinstance(o, Dual) else Dual(o)
+
+        def __add__(self, o):
+            o = Dual.lift(o)
+            return Dual(self.value + o.value, self.tangent + o.tangent)
+
+        def __mul__(self, o):
+            o = Dual.lift(o)
+            return Dual(self.value * o.value, self.tangent * o.value + self.value * o.tangent)
+
+        def __neg__(self):
+            return Dual(-self.value, -self.tangent)
+
+        def __sub__(self, o):
+            return self + (-Dual.lift(o))
+
+        def __rsub__(self, o):
+            return Dual.lift(o) - self
+
+        def __pow__(self, k):  # constant exponent k
+            return Dual(self.value**k, k * self.value ** (k - 1) * self.tangent)
+
+        def exp(self):  # np.exp(d) calls d.exp()
+            return Dual(np.exp(self.value), np.exp(self.value) * self.tangent)
+
+        __radd__, __rmul__ = __add__, __mul__
+
+
+    # 1. Hessian-vector product = the JVP of the gradient, on Rosenbrock's function.
+    def grad(p):  # the gradient, as ordinary arithmetic: dual numbers can run through it
+        x, y = p
+        return [-2 * (1 - x) - 400 * x * (y - x**2), 200 * (y - x**2)]
+
+
+    def hvp(p, v):  # one forward pass through grad with tangent v: H(p) v, no n x n matrix
+        return np.array([g.tangent for g in grad([Dual(pi, vi) for pi, vi in zip(p, v)])])
+
+
+    p, v = np.array([-1.2, 1.0]), np.array([1.0, 2.0])
+    H = np.array([[1200 * p[0] ** 2 - 400 * p[1] + 2, -400 * p[0]], [-400 * p[0], 200.0]])
+    print("H v, one JVP of the gradient:", hvp(p, v))
+    print("H v, Hessian formed:         ", H @ v)
+
+    # 2. Gauss-Newton product J^T (J v) for the curve fit: one JVP, then one VJP.
+    rng = np.random.default_rng(0)
+    t = np.linspace(0.0, 2.0, 20)
+    y = 2.0 * np.exp(-1.3 * t) + 0.02 * rng.normal(size=t.size)
+
+
+    def r(theta):  # residuals a exp(b t_i) - y_i, all 20 at once
+        a, b = theta
+        return a * np.exp(b * t) - y
+
+
+    def gauss_newton_product(theta, v):
+        Jv = r([Dual(theta[0], v[0]), Dual(theta[1], v[1])]).tangent  # JVP: J v, a 20-vector
+        a, b = theta
+        e = np.exp(b * t)
+        return np.array([e @ Jv, (a * t * e) @ Jv])  # VJP: (J v)^T J, from the residuals' formula
+
+
+    theta, v = np.array([1.0, 0.0]), np.array([1.0, 2.0])
+    J = np.column_stack([np.exp(theta[1] * t), theta[0] * t * np.exp(theta[1] * t)])  # 20 x 2
+    print("J^T (J v), one JVP + one VJP:", gauss_newton_product(theta, v))
+    print("(J^T J) v, J formed:         ", J.T @ J @ v)
+    # --8<-- [end:hvp]
 
     # --8<-- [start:optimizers]
     import numpy as np
@@ -378,12 +574,13 @@ if __name__ == "__main__":
         return np.column_stack([np.exp(b * t), a * t * np.exp(b * t)]).T @ r
 
 
+    # Step sizes are untuned: each is one that works for its method on this problem.
     def momentum(theta, lr=0.02, mu=0.9, steps=2000):
         velocity = np.zeros_like(theta)
         for _ in range(steps):
             velocity = mu * velocity - lr * gradient(theta)
             theta = theta + velocity
-        return theta
+        return theta, velocity  # the last step taken is the velocity
 
 
     def rmsprop(theta, lr=0.01, rho=0.9, eps=1e-8, steps=2000):
@@ -391,8 +588,9 @@ if __name__ == "__main__":
         for _ in range(steps):
             g = gradient(theta)
             v = rho * v + (1 - rho) * g**2  # running mean of squared gradients
-            theta = theta - lr * g / (np.sqrt(v) + eps)
-        return theta
+            step = -lr * g / (np.sqrt(v) + eps)
+            theta = theta + step
+        return theta, step
 
 
     def adam(theta, lr=0.05, beta1=0.9, beta2=0.999, eps=1e-8, steps=2000):
@@ -401,14 +599,15 @@ if __name__ == "__main__":
             g = gradient(theta)
             m = beta1 * m + (1 - beta1) * g  # running mean of gradients
             v = beta2 * v + (1 - beta2) * g**2  # running mean of squared gradients
-            theta = theta - lr * (m / (1 - beta1**k)) / (np.sqrt(v / (1 - beta2**k)) + eps)
-        return theta
+            step = -lr * (m / (1 - beta1**k)) / (np.sqrt(v / (1 - beta2**k)) + eps)
+            theta = theta + step
+        return theta, step
 
 
     for name, opt in [("momentum", momentum), ("RMSprop", rmsprop), ("Adam", adam)]:
-        theta = opt(np.array([1.0, 0.0]))
+        theta, last = opt(np.array([1.0, 0.0]))
         print(f"{name:<9} after 2000 steps: (a, b) = ({theta[0]:.6f}, {theta[1]:.6f}), "
-              f"|gradient| = {np.linalg.norm(gradient(theta)):.1e}")
+              f"|gradient| = {np.linalg.norm(gradient(theta)):.1e}, last step {np.linalg.norm(last):.1e}")
     # --8<-- [end:optimizers]
 
     # --8<-- [start:exercise-hessian]

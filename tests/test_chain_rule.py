@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import subprocess
@@ -190,15 +191,43 @@ def section_text(path: Path, name: str) -> str:
     return textwrap.dedent("\n".join(body))
 
 
+TITLE = re.compile(r'\btitle="([^"]*)"')
+
+# Runs a chain of blocks in one namespace, as a reader pasting them one after another would,
+# and reports each block's own output (so a continuation's output can be compared with the page).
+CHAIN_DRIVER = """
+import contextlib, io, json, sys
+cells = json.loads(sys.argv[1])
+namespace = {"__name__": "__main__"}
+outputs = []
+for i, text in enumerate(cells):
+    buffer = io.StringIO()
+    with contextlib.redirect_stdout(buffer):
+        exec(compile(text, f"<shown block {i + 1} of the chain>", "exec"), namespace)
+    outputs.append(buffer.getvalue())
+print(json.dumps(outputs))
+"""
+
+
+def is_continuation(options: str) -> bool:
+    """A fence whose title starts with "Continued" runs after the block(s) it continues."""
+    title = TITLE.search(options)
+    return bool(title) and title.group(1).strip().lower().startswith("continued")
+
+
 def shown_blocks(page: Path, workdir: Path) -> list[tuple[str, str]]:
-    """Run every code block a reader sees on ``page`` alone, in a fresh interpreter without the repo.
+    """Run every code block a reader sees on ``page``, in a fresh interpreter without the repo.
 
     A shown block is a ```python fence that is not executed, or is executed with its source shown.
-    Returns (code, stdout) pairs; fails with the block's error if one does not run alone.
+    A block runs alone, except a continuation (title starting with "Continued"): it runs after
+    the last block that is not one and the continuations between, in one interpreter, as a
+    reader pasting them in order would. Returns (code, stdout of that block) pairs; fails with
+    the block's error if one does not run.
     """
     results = []
     env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
     env["MPLBACKEND"] = "Agg"
+    chain: list[str] = []
     for match in FENCE.finditer(page.read_text(encoding="utf-8")):
         options, body = match.group(2), match.group(3)
         if 'exec="on"' in options and 'source="above"' not in options:
@@ -208,9 +237,18 @@ def shown_blocks(page: Path, workdir: Path) -> list[tuple[str, str]]:
             inc = INCLUDE_LINE.match(line)
             parts.append(section_text(ROOT / inc.group(1), inc.group(2)) if inc else line)
         code = "\n".join(parts)
-        run = subprocess.run([sys.executable, "-c", code], cwd=workdir, env=env, capture_output=True, text=True)
-        assert run.returncode == 0, f"{page.name}: a shown block fails alone:\n{code}\n{run.stderr}"
-        results.append((code, run.stdout))
+        if is_continuation(options):
+            assert chain, f"{page.name}: a continuation block has no block before it to continue:\n{code}"
+            if 'exec="on"' in options:
+                assert "session=" in options, f"{page.name}: an executed continuation needs session=:\n{code}"
+            chain.append(code)
+        else:
+            chain = [code]
+        run = subprocess.run([sys.executable, "-c", CHAIN_DRIVER, json.dumps(chain)], cwd=workdir, env=env,
+                             capture_output=True, text=True)
+        kind = f"a continuation (run after {len(chain) - 1} block(s))" if len(chain) > 1 else "a shown block"
+        assert run.returncode == 0, f"{page.name}: {kind} fails:\n{code}\n{run.stderr}"
+        results.append((code, json.loads(run.stdout)[-1]))
     assert results, f"{page.name}: no shown code blocks found"
     return results
 
@@ -219,3 +257,37 @@ def test_shown_blocks_run_alone(tmp_path):
     blocks = shown_blocks(ROOT / "docs" / "chain-rule.md", tmp_path)
     assert len(blocks) >= 5
     assert all("snippets" not in code.split("\n", 3)[0] for code, _ in blocks)
+
+
+def test_shown_blocks_runs_continuations_after_their_block_and_nothing_else(tmp_path):
+    page = tmp_path / "page.md"
+    fence = "```"
+    page.write_text(
+        f'{fence}python\ntotal = 2\nprint(total)\n{fence}\n\n'
+        f'{fence}python title="Continued from the block above"\ntotal += 1\nprint(total)\n{fence}\n\n'
+        f'{fence}python title="Continued from the block above"\nprint(total * 10)\n{fence}\n',
+        encoding="utf-8",
+    )
+    assert [out for _, out in shown_blocks(page, tmp_path)] == ["2\n", "3\n", "30\n"]
+    # a block without the title runs alone, so it cannot use the names of the block above
+    page.write_text(f"{fence}python\ntotal = 2\n{fence}\n\n{fence}python\nprint(total)\n{fence}\n", encoding="utf-8")
+    with pytest.raises(AssertionError, match="NameError"):
+        shown_blocks(page, tmp_path)
+    # a continuation with nothing before it to continue is an error
+    page.write_text(f'{fence}python title="Continued from above"\nprint(1)\n{fence}\n', encoding="utf-8")
+    with pytest.raises(AssertionError, match="no block before it"):
+        shown_blocks(page, tmp_path)
+
+
+def test_path_count_in_a_two_node_layered_graph_doubles_per_layer():
+    """The page: an input feeding both nodes of layer 1, two fully connected nodes per layer:
+    2^(L-1) paths to each node of layer L. Counted by powers of the adjacency matrix."""
+    for L in range(1, 12):
+        paths = np.ones((1, 2), dtype=int) @ np.linalg.matrix_power(np.ones((2, 2), dtype=int), L - 1)
+        assert paths.tolist() == [[2 ** (L - 1)] * 2]
+
+
+def test_exercise_shapes_section_prints_the_product_shape():
+    code = section_text(ROOT / "snippets" / "chain_rule.py", "exercise-shapes")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "J3 @ J2 @ J1 has shape (1, 784)"

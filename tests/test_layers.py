@@ -269,3 +269,33 @@ def test_shown_blocks_run_alone(tmp_path):
 
     outputs = [out for _, out in shown_blocks(ROOT / "docs" / "layers.md", tmp_path)]
     assert len(outputs) >= 9
+
+
+# ---- added with the review fixes ---------------------------------------------------------------
+def test_column_major_vec_gives_x_kron_identity():
+    """The footnote: with column-stacking vec (Magnus and Neudecker), dy/dvec(W) = x^T (x) I_m."""
+    m, n = 2, 3
+    W = sp.Matrix(m, n, sp.symbols(f"w0:{m * n}"))
+    x = sp.Matrix(sp.symbols(f"x0:{n}"))
+    y = W * x
+    vec_c = list(W.T)  # the columns of W, stacked (sympy's list() reads row by row, so transpose)
+    assert y.jacobian(vec_c) == sp.kronecker_product(x.T, sp.eye(m))
+    # numerically, with numpy's column-major ravel
+    rng = np.random.default_rng(8)
+    Wn, xn = rng.normal(size=(m, n)), rng.normal(size=n)
+    J = numerical_jacobian(lambda w: w.reshape((m, n), order="F") @ xn, Wn.ravel(order="F"))
+    np.testing.assert_allclose(J, np.kron(xn[None, :], np.eye(m)), atol=FD_ATOL)
+
+
+def test_exercise_shift_prints_exact_zeros():
+    out = subprocess.run(
+        [sys.executable, "-m", "snippets.layers"], cwd=ROOT, capture_output=True, text=True, check=True
+    ).stdout
+    line = next(line for line in out.splitlines() if line.startswith("J @ (1, 1, 1, 1)"))
+    assert "e-" not in line  # round-off printed as 0, as the text says
+
+
+def test_structure_figure_keeps_its_colours_in_dark_mode():
+    text = (ROOT / "docs" / "layers.md").read_text(encoding="utf-8")
+    block = text.split("structure_figure()", 1)[1].split("```", 1)[0]
+    assert "invert_in_dark=False" in block

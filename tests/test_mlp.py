@@ -282,3 +282,80 @@ def test_built_site_shows_the_part_two_pages_and_the_notebook(built_site):
     assert "gradient check: largest |backprop - central difference|" in pages["backprop"]
     assert "Levenberg" in pages["second-order"] and "stalls at" in pages["second-order"]
     assert "<td>200 (after 1 recording)</td>" in pages["forward-reverse"]
+
+
+# ---- added with the review fixes ---------------------------------------------------------------
+def section_output(*names: str) -> str:
+    """Output of the given sections of snippets/mlp.py run in order in one fresh interpreter."""
+    from tests.test_chain_rule import section_text
+
+    code = "\n".join(section_text(ROOT / "snippets" / "mlp.py", name) for name in names)
+    return subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+
+
+def test_worked_example_block_agrees_with_forward_and_backward():
+    out = section_output("worked-example")
+    params = {"W1": np.array([[0.0]]), "b1": np.array([0.0]), "W2": np.array([[1.0], [-1.0]]), "b2": np.zeros(2)}
+    loss, cache = forward(params, np.array([[1.0]]), np.array([0]))
+    grads = backward(params, cache)
+    line = next(line for line in out.splitlines() if line.startswith("L ="))
+    assert float(line.split()[2]) == pytest.approx(loss, rel=1e-15) == pytest.approx(np.log(2), rel=1e-15)
+
+    def values(prefix):
+        rest = out.split(prefix, 1)[1]
+        return np.array(rest.split("[", 1)[1].split("]", 1)[0].split(), dtype=float)
+
+    np.testing.assert_allclose(values("grad W2 ="), grads["W2"].ravel())
+    np.testing.assert_allclose(values("grad W1 ="), grads["W1"].ravel())
+    np.testing.assert_allclose(values("grad b1 ="), grads["b1"])
+    np.testing.assert_allclose(values("u_z ="), grads["b2"])  # u_z is the bias gradient of layer 2
+    assert "-0." not in out.split("grad W2 =")[1].split("u_h")[0]
+
+
+def test_shown_model_is_short_and_the_module_checks_its_inputs():
+    from tests.test_chain_rule import section_text
+
+    model = section_text(ROOT / "snippets" / "mlp.py", "model")
+    assert "raise" not in model and len(model.splitlines()) < 50
+    with pytest.raises(ValueError, match="finite"):
+        forward(init_params(), np.full((2, 2), np.inf), np.zeros(2, int))
+
+
+def test_memory_table_claims():
+    """The page: at B = 256 the stored activations are fewer than the parameters, at B = 4096
+    several times more; both far below the never-formed Jacobians."""
+    small, big = memory_counts(256, 784, 4096, 10), memory_counts(4096, 784, 4096, 10)
+    assert small["stored"] < small["params"]
+    assert big["stored"] > 3 * big["params"]
+    for c in (small, big):
+        assert c["stored"] < 1e-3 * c["tanh_batched_jacobian"]
+    assert f"{big['stored']:,}" in memory_table_markdown()
+
+
+def test_exercise_count_block():
+    out = section_output("model", "exercise-count")  # a continuation of the model block
+    assert out.strip() == f"parameters: {flatten(init_params()).size} -> forward mode: {flatten(init_params()).size} passes; reverse mode: 1 sweep"
+
+
+def test_exercise_sum_prints_the_batch_size():
+    out = subprocess.run([sys.executable, "-m", "snippets.mlp"], cwd=ROOT, capture_output=True, text=True, check=True).stdout
+    assert f"batch size B = {len(make_spirals()[0])}" in out
+
+
+def test_backprop_page_chains_its_continuations(tmp_path):
+    """Later blocks continue the model block; each shown output matches a run of the chain."""
+    text = (ROOT / "docs" / "backprop.md").read_text(encoding="utf-8")
+    assert text.count('--8<-- "snippets/mlp.py:model"') == 1  # the model is shown once
+    assert text.count('title="Continued from the block above"') >= 4
+    outputs = [out for _, out in shown_blocks(ROOT / "docs" / "backprop.md", tmp_path)]
+    assert any(out.startswith("parameters: 99") for out in outputs)
+
+
+def test_notebook_links_to_the_backprop_page(built_site):
+    """Links inside notebooks are not rewritten by mkdocs-jupyter: the relative one must resolve."""
+    from urllib.parse import urljoin
+
+    nb = (built_site / "notebooks" / "mlp_training" / "index.html").read_text(encoding="utf-8")
+    assert 'href="../../backprop/"' in nb
+    target = urljoin("/notebooks/mlp_training/", "../../backprop/")
+    assert (built_site / target.strip("/") / "index.html").is_file()

@@ -211,3 +211,199 @@ def test_exercise_solutions():
     y_s = sp.Matrix([1, 0, 2])
     theta = (A_s.T * A_s).solve(A_s.T * y_s)
     assert sp.simplify(A_s.T * (A_s * theta - y_s)) == sp.zeros(2, 1)
+
+
+# ---- added with the review fixes ---------------------------------------------------------------
+def run_section(name: str, namespace: dict | None = None) -> tuple[dict, str]:
+    """Run one shown section of snippets/second_order.py in a fresh namespace; (namespace, output)."""
+    import contextlib
+    import io
+
+    from tests.test_chain_rule import section_text
+
+    code = section_text(ROOT / "snippets" / "second_order.py", name)
+    namespace = {"__name__": "__main__"} if namespace is None else namespace
+    buffer = io.StringIO()
+    with contextlib.redirect_stdout(buffer):
+        exec(compile(code, f"<section {name}>", "exec"), namespace)
+    return namespace, buffer.getvalue()
+
+
+def test_newton_distance_to_the_minimum_squares_near_the_end():
+    """The page: near the end |p - (1, 1)| roughly squares per step (quadratic convergence)."""
+    _, out = run_section("newton")
+    errors = [float(line.rsplit("= ", 1)[1]) for line in out.splitlines() if line.startswith("step ")]
+    path = newton(rosenbrock_grad, rosenbrock_hessian, [-1.2, 1.0])
+    np.testing.assert_allclose(errors, [np.linalg.norm(p - 1.0) for p in path], rtol=0.06)
+    tail = [e for e in errors if 0 < e < 0.1]
+    assert len(tail) >= 3
+    # e_{k+1} <= e_k^2 (the exponent at least doubles); linear convergence would fail this
+    assert all(b <= a**2 for a, b in zip(tail, tail[1:]))
+    assert errors[-1] == 0.0
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(coord, min_size=2, max_size=2), st.lists(coord, min_size=2, max_size=2))
+def test_hvp_is_the_jvp_of_the_gradient(p, v):
+    from snippets.second_order import hvp, rosenbrock_grad_code
+
+    p, v = np.array(p), np.array(v)
+    expected = rosenbrock_hessian(p) @ v
+    # dual numbers are exact up to rounding: relative 1e-12 of the largest term
+    np.testing.assert_allclose(hvp(rosenbrock_grad_code, p, v), expected, rtol=1e-12, atol=1e-9 * (1 + np.abs(v).max()))
+    # and numerically: central differences of the gradient in direction v, error ~ h^2 * 1e4
+    h = 1e-5
+    numeric = (rosenbrock_grad(p + h * v) - rosenbrock_grad(p - h * v)) / (2 * h)
+    np.testing.assert_allclose(numeric, expected, atol=1e-4 * (1 + np.abs(v).max() ** 3))
+
+
+def test_hvp_symbolically():
+    from snippets.second_order import hvp, rosenbrock_grad_code
+
+    v0, v1 = sp.symbols("v0 v1")
+    Hv = sp.hessian(F, (x, y)) * sp.Matrix([v0, v1])
+    for p in np.random.default_rng(11).uniform(-2, 2, size=(10, 4)):
+        exact = np.array(Hv.subs({x: p[0], y: p[1], v0: p[2], v1: p[3]}), dtype=float).ravel()
+        np.testing.assert_allclose(hvp(rosenbrock_grad_code, p[:2], p[2:]), exact, rtol=1e-12, atol=1e-10)
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.floats(-2, 3), st.floats(-2, 1), st.lists(coord, min_size=2, max_size=2))
+def test_gauss_newton_product_is_jvp_then_vjp(a, b, v):
+    from snippets.second_order import gauss_newton_product
+
+    tt, yy = curve_data()
+    theta, v = np.array([a, b]), np.array(v)
+    J = residual_jacobian(theta, tt)
+    got = gauss_newton_product(lambda th: [th[0] * np.exp(th[1] * ti) - yi for ti, yi in zip(tt, yy)], theta, v)
+    np.testing.assert_allclose(got, J.T @ J @ v, rtol=1e-10, atol=1e-9 * (1 + np.abs(J.T @ J).max()))
+
+
+def test_gauss_newton_product_symbolically():
+    a, b, v0, v1 = sp.symbols("a b v0 v1")
+    tt, yy = curve_data(n=4)
+    r = sp.Matrix([a * sp.exp(b * sp.Float(ti)) - sp.Float(yi) for ti, yi in zip(tt, yy)])
+    J = r.jacobian([a, b])
+    product = J.T * (J * sp.Matrix([v0, v1]))
+    from snippets.second_order import gauss_newton_product
+
+    at = {a: 1.3, b: -0.4, v0: 0.7, v1: -1.1}
+    got = gauss_newton_product(lambda th: [th[0] * np.exp(th[1] * ti) - yi for ti, yi in zip(tt, yy)], [1.3, -0.4], [0.7, -1.1])
+    np.testing.assert_allclose(got, np.array(product.subs(at), dtype=float).ravel(), rtol=1e-12)
+
+
+def test_hvp_section_on_the_page_agrees_with_the_formed_matrices():
+    ns, out = run_section("hvp")
+    lines = out.splitlines()
+
+    def values(prefix):
+        line = next(line for line in lines if line.startswith(prefix))
+        return np.array(line.split("[")[1].split("]")[0].split(), dtype=float)
+
+    np.testing.assert_allclose(values("H v, one JVP"), values("H v, Hessian formed"), rtol=1e-13)
+    np.testing.assert_allclose(values("H v, one JVP"), rosenbrock_hessian([-1.2, 1.0]) @ [1.0, 2.0], rtol=1e-13)
+    np.testing.assert_allclose(values("J^T (J v)"), values("(J^T J) v"), rtol=1e-12)
+    tt, _ = curve_data()
+    J = residual_jacobian([1.0, 0.0], tt)
+    np.testing.assert_allclose(values("J^T (J v)"), J.T @ J @ [1.0, 2.0], rtol=1e-7)
+
+
+@pytest.mark.parametrize(
+    ("call", "error", "message"),
+    [
+        ("hvp", TypeError, "callable"),
+        ("hvp-shape", ValueError, r"v must have shape \(2,\)"),
+        ("gn", TypeError, "callable"),
+        ("gn-finite", ValueError, "finite"),
+        ("rmsprop", TypeError, "callable"),
+    ],
+)
+def test_new_functions_reject_bad_input(call, error, message):
+    from snippets.second_order import gauss_newton_product, hvp, rmsprop, rosenbrock_grad_code
+
+    calls = {
+        "hvp": lambda: hvp(None, [1.0, 2.0], [1.0, 0.0]),
+        "hvp-shape": lambda: hvp(rosenbrock_grad_code, [1.0, 2.0], [1.0]),
+        "gn": lambda: gauss_newton_product("r", [1.0, 2.0], [1.0, 0.0]),
+        "gn-finite": lambda: gauss_newton_product(lambda th: [th[0]], [1.0, 2.0], [np.nan, 0.0]),
+        "rmsprop": lambda: rmsprop(3, [1.0]),
+    }
+    with pytest.raises(error, match=message):
+        calls[call]()
+
+
+def test_rmsprop_hovers_while_adam_converges():
+    """The page: after 2000 steps RMSprop (rho = 0.9) still takes steps comparable to lr and has
+    not reached the fit; Adam (beta2 = 0.999) has, its steps shrunk to round-off."""
+    from snippets.second_order import rmsprop
+
+    tt, yy = curve_data()
+
+    def grad(theta):
+        return residual_jacobian(theta, tt).T @ residuals(theta, tt, yy)
+
+    optimum = fit("levenberg-marquardt", tt, yy)["theta"]
+    r_path = rmsprop(grad, [1.0, 0.0], lr=0.01)
+    a_path = adam(grad, [1.0, 0.0], lr=0.05)
+    r_steps = np.linalg.norm(np.diff(r_path[-50:], axis=0), axis=1)
+    a_steps = np.linalg.norm(np.diff(a_path[-50:], axis=0), axis=1)
+    assert np.all(r_steps > 0.1 * 0.01)  # a size comparable to lr, step after step
+    assert np.linalg.norm(grad(r_path[-1])) > 1e-3  # the residual the page shows
+    assert np.linalg.norm(r_path[-1] - optimum) > 1e-3
+    assert np.all(a_steps < 1e-10 * 0.05)
+    assert np.linalg.norm(grad(a_path[-1])) < 1e-8
+    # the page's own block prints the same behaviour
+    _, out = run_section("optimizers")
+    rms = next(line for line in out.splitlines() if line.startswith("RMSprop"))
+    assert float(rms.split("|gradient| = ")[1].split(",")[0]) == pytest.approx(np.linalg.norm(grad(r_path[-1])), rel=0.01)  # printed to 2 digits
+    assert float(rms.split("last step ")[1]) > 0.1 * 0.01
+    ad = next(line for line in out.splitlines() if line.startswith("Adam"))
+    assert float(ad.split("last step ")[1]) < 1e-10
+
+
+def test_levenberg_marquardt_on_the_page_gives_up_instead_of_looping():
+    ns, _ = run_section("curve-fit")
+    ns["loss"] = lambda theta: 1.0  # no step can ever lower this loss
+    with pytest.raises(RuntimeError, match="no step lowers the loss"):
+        ns["levenberg_marquardt"](np.array([1.0, 0.0]), 1e-2)
+    # an accepted step hands back a smaller damping, a rejected one is retried with more
+    ns2, _ = run_section("curve-fit")
+    theta, lam = ns2["levenberg_marquardt"](np.array([1.0, 0.0]), 1e-2)
+    assert lam == pytest.approx(1e-3) and ns2["loss"](theta) < ns2["loss"](np.array([1.0, 0.0]))
+
+
+def test_bad_start_facts_on_the_page():
+    from snippets.second_order import bad_start_summary
+
+    tt, yy = curve_data()
+    gn = fit("gauss-newton", tt, yy, theta0=STARTS[1], max_iter=20_000)
+    J = residual_jacobian(gn["theta"], tt)
+    np.testing.assert_array_equal(J.T @ J, np.diag([1.0, 0.0]))  # only the b-column vanishes
+    assert J[0, 0] == 1.0 and np.all(J[1:, 0] == 0.0)
+    # J^T J + lam I is positive definite for every lam > 0, so LM's step exists
+    for lam in (1e-12, 1e-6, 1.0):
+        assert np.all(np.linalg.eigvalsh(J.T @ J + lam * np.eye(2)) > 0)
+    gd = fit("gd", tt, yy, theta0=STARTS[1], lr=0.25, max_iter=20_000)
+    # a = y_1: only the first residual is live, and its gradient a - y_1 is below the tolerance 1e-8
+    assert gd["theta"][0] == pytest.approx(yy[0], abs=1e-8)
+    text = bad_start_summary()
+    assert f"$a = {gd['theta'][0]:.6f}$" in text and f"y_1 = {yy[0]:.6f}" in text
+    assert "\\operatorname{diag}(1, 0)" in text and f"step {gn['iterations']}" in text
+
+
+def test_convergence_figure_text_comes_from_the_runs():
+    from snippets.second_order import convergence_alt_text, convergence_caption, convergence_results, gn_lm_loss_gap
+
+    runs = convergence_results()
+    alt = convergence_alt_text()
+    for res in runs.values():
+        assert str(res["iterations"]) in alt
+    assert 0 < gn_lm_loss_gap() < 0.05 and f"{gn_lm_loss_gap():.0%}" in convergence_caption()
+    fig = convergence_figure()
+    for line in fig.axes[1].lines:
+        assert line.get_ydata().min() >= np.finfo(float).eps * min(r["losses"].min() for r in runs.values()) * (1 - 1e-12)
+        assert line.get_xdata()[0] == 1
+    assert fig.axes[0].get_ylabel() == "y"
+    import matplotlib.pyplot as plt
+
+    plt.close(fig)

@@ -13,7 +13,7 @@
 # %% [markdown]
 # # Training an MLP with VJPs
 #
-# The two-layer network of the page "Backpropagation is a chain of VJPs", trained for 500
+# The two-layer network of the page [Backpropagation is a chain of VJPs](../../backprop/), trained for 500
 # steps of full-batch gradient descent. The gradient comes from a backward pass written as
 # one vector-Jacobian product per layer; no Jacobian matrix is ever formed. This notebook is
 # executed every time the site is built, so every output below is real. It needs only
@@ -54,7 +54,8 @@ print("X:", X.shape, " labels:", np.bincount(labels))
 # loss back to the input, the VJP of each layer:
 #
 # - softmax + cross-entropy: $(\hat{\mathbf{y}} - \mathbf{t}) / B$ per example;
-# - a linear layer: $\mathbf{u}\mathbf{h}^\top$ for the weights, $\mathbf{u}$ for the bias,
+# - a linear layer: $\mathbf{u}\mathbf{x}^\top$ for the weights, where $\mathbf{x}$ is the
+#   layer's input ($\mathbf{h}$ for the second layer), $\mathbf{u}$ for the bias, and
 #   $W^\top \mathbf{u}$ for the input;
 # - tanh: elementwise multiplication by $1 - \mathbf{h}^2$.
 
@@ -143,6 +144,8 @@ ax2.contourf(G1, G2, regions.reshape(G1.shape), levels=[-0.5, 0.5, 1.5, 2.5], co
 for c, (marker, color) in enumerate(zip("o^s", ["#1f4e9c", "#b03a2e", "#1e7b34"])):
     ax2.scatter(*X[labels == c].T, s=9, marker=marker, color=color)
 ax2.set_aspect("equal")
+ax2.set_xlabel("$x_1$")
+ax2.set_ylabel("$x_2$")
 ax2.set_title("decision regions after training")
 plt.tight_layout()
 plt.show()
