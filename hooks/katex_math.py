@@ -16,6 +16,7 @@ macros live in ``katex_macros.json`` beside this file.
 from __future__ import annotations
 
 import html
+import itertools
 import json
 import logging
 import re
@@ -52,6 +53,7 @@ INJECTED_SCRIPT = re.compile(
     re.S,
 )
 CODE_IN_INDEX = re.compile(r"(<code>.*?</code>|<pre>.*?</pre>)", re.S)
+CELL_ID = re.compile(r'id="cell-id=[0-9a-f]{8}"')
 ZERO_WIDTH = re.compile("[\u200b\u200c\u200d\u2060]")
 # Which KaTeX font files a page needs, told by the classes in KaTeX's HTML. Preloading them
 # lets the math paint in its own font at once, with no swap and no layout shift later.
@@ -232,6 +234,13 @@ def preload_fonts(html_text: str) -> str:
     return html_text[: link.start()] + preloads + html_text[link.start() :]
 
 
+def number_cells(html_text: str) -> str:
+    """Replace the random notebook cell ids (``id="cell-id=1f0c9a2b"``: nbformat draws one per
+    cell when jupytext reads a ``.py`` notebook) with their position, so builds are reproducible."""
+    counter = itertools.count(1)
+    return CELL_ID.sub(lambda m: f'id="cell-id={next(counter)}"', html_text)
+
+
 def strip_injected_scripts(html_text: str) -> str:
     """Remove MathJax loaders/configuration and script tags with an empty or off-site src."""
     return INJECTED_SCRIPT.sub("", html_text)
@@ -285,7 +294,7 @@ def on_post_page(output, page, config):
     for tex, message in errors:
         log.warning("%s: KaTeX cannot render the formula %r: %s", page.file.src_uri, tex, message)
     if _is_notebook(page):
-        output = strip_injected_scripts(output)
+        output = number_cells(strip_injected_scripts(output))
     return preload_fonts(output)
 
 

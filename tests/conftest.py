@@ -95,3 +95,25 @@ def browser():
             pytest.skip(message)
         yield browser
         browser.close()
+
+
+# ---- Reader-facing checks (tests/test_browser.py, tests/test_links_and_code.py) --------------
+
+
+def configured_site_url() -> str:
+    """``site_url`` from mkdocs.yml: the address <link rel="canonical"> points to."""
+    import re
+
+    match = re.search(r"^site_url:\s*(\S+)", (ROOT / "mkdocs.yml").read_text(encoding="utf-8"), re.M)
+    return match.group(1) if match else ""
+
+
+@pytest.fixture(scope="session")
+def copy_paste_run(built_site: Path):
+    """Every Python code block of the built site, started running in the background (parallel
+    subprocesses) as soon as a test asks for it; ``.problems()`` waits for the results."""
+    from tests.site_checks import CopyPasteRun
+
+    run = CopyPasteRun(built_site)
+    yield run
+    run.shutdown()

@@ -131,3 +131,10 @@ def test_preloads_exactly_the_fonts_a_page_uses(render):
     assert out.index("preload") < out.index("katex.min.css")
     no_math = '<head><link rel="stylesheet" href="assets/katex/katex.min.css"></head><p>x</p>'
     assert preload_fonts(no_math) == no_math
+
+
+def test_notebook_cell_ids_are_numbered_in_order():
+    from hooks.katex_math import number_cells
+
+    html = '<div id="cell-id=1f0c9a2b"></div><div id="cell-id=00ff00aa"></div><p id="cell-id=keep"></p>'
+    assert number_cells(html) == '<div id="cell-id=1"></div><div id="cell-id=2"></div><p id="cell-id=keep"></p>'
