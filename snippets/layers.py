@@ -150,6 +150,64 @@ def mse_grad(y, t) -> np.ndarray:
     return 2.0 * (y - t) / y.size
 
 
+# ---- 1-D convolution (as deep-learning libraries define it: a cross-correlation) ------------
+def _kernel_and_length(k, n) -> tuple[np.ndarray, int]:
+    k = _vector("k", k)
+    if not isinstance(n, (int, np.integer)) or isinstance(n, bool) or n < k.size:
+        raise ValueError(f"n must be an integer >= the kernel size {k.size}, got {n!r}")
+    return k, int(n)
+
+
+def conv1d(x, k) -> np.ndarray:
+    """y_i = sum_p k_p x_(i+p), i = 0..n-K ("valid" cross-correlation, as torch.nn.Conv1d computes)."""
+    x = _vector("x", x)
+    k, _ = _kernel_and_length(k, x.size)
+    return np.correlate(x, k, mode="valid")
+
+
+def conv1d_matrix(k, n: int) -> np.ndarray:
+    """The (n - K + 1) x n matrix C with C x = conv1d(x, k): row i holds k in columns i..i+K-1."""
+    k, n = _kernel_and_length(k, n)
+    C = np.zeros((n - k.size + 1, n))
+    for i in range(n - k.size + 1):
+        C[i, i : i + k.size] = k
+    return C
+
+
+def conv1d_vjp(k, u) -> np.ndarray:
+    """C^T u without C: the full correlation of u with the flipped kernel (a transposed convolution)."""
+    k, u = _vector("k", k), _vector("u", u)
+    return np.correlate(u, k[::-1], mode="full")
+
+
+# ---- layer normalization (without the learned scale and shift) ------------------------------
+def _eps(eps) -> float:
+    if isinstance(eps, bool) or not isinstance(eps, (int, float, np.integer, np.floating)) or not (np.isfinite(eps) and eps > 0):
+        raise ValueError(f"eps must be a positive finite number, got {eps!r}")
+    return float(eps)
+
+
+def layer_norm(x, eps: float = 1e-5) -> np.ndarray:
+    """(x - mean(x)) / sqrt(var(x) + eps), over the n features of one example."""
+    x, eps = _vector("x", x), _eps(eps)
+    return (x - x.mean()) / np.sqrt(x.var() + eps)
+
+
+def layer_norm_jacobian(x, eps: float = 1e-5) -> np.ndarray:
+    """(I - 1 1^T / n - y y^T / n) / s with y = layer_norm(x), s = sqrt(var(x) + eps): dense, symmetric."""
+    x, eps = _vector("x", x), _eps(eps)
+    n, s, y = x.size, np.sqrt(x.var() + eps), layer_norm(x, eps)
+    return (np.eye(n) - np.ones((n, n)) / n - np.outer(y, y) / n) / s
+
+
+def layer_norm_vjp(x, u, eps: float = 1e-5) -> np.ndarray:
+    """J^T u = (u - mean(u) - y (y.u) / n) / s: O(n) work."""
+    x, u, eps = _vector("x", x), _vector("u", u), _eps(eps)
+    _same_size("u", u, "x", x)
+    s, y = np.sqrt(x.var() + eps), layer_norm(x, eps)
+    return (u - u.mean() - y * (y @ u) / x.size) / s
+
+
 def generalized_jacobian_bytes(m: int, n: int, itemsize: int = 8) -> int:
     """Bytes to store dy/dW for a linear layer with W of shape (m, n): m * (m n) numbers."""
     for name, v in (("m", m), ("n", n), ("itemsize", itemsize)):
@@ -348,3 +406,61 @@ if __name__ == "__main__":
     print("s - t          :", s - t)
     print("s * sum(t) - t :", s * t.sum() - t)
     # --8<-- [end:exercise-soft-labels]
+
+    # --8<-- [start:conv1d]
+    import numpy as np
+
+    rng = np.random.default_rng(0)
+    k = np.array([1.0, -2.0, 0.5])  # a kernel of size K = 3
+    n, K = 7, len(k)
+    x = rng.normal(size=n)
+
+
+    def conv(x):  # y_i = sum_p k_p x_(i+p): n - K + 1 = 5 outputs
+        return np.correlate(x, k, mode="valid")
+
+
+    y = conv(x)
+    C = np.zeros((n - K + 1, n))  # the same linear map as a matrix: k on each row, shifted
+    for i in range(n - K + 1):
+        C[i, i : i + K] = k
+    print("C =\n", C)
+    print("C x equals the convolution?", np.allclose(C @ x, y))
+
+    eps = 1e-6  # the Jacobian by central differences: a linear map, so only round-off remains
+    J_fd = np.column_stack([(conv(x + eps * e) - conv(x - eps * e)) / (2 * eps) for e in np.eye(n)])
+    print(f"largest |C - central differences|: {np.max(np.abs(C - J_fd)):.1e}")
+
+    u = rng.normal(size=n - K + 1)  # a cotangent on the 5 outputs
+    vjp = np.correlate(u, k[::-1], mode="full")  # full correlation with the FLIPPED kernel: n entries
+    print("C^T u equals correlate(u, k[::-1], 'full')?", np.allclose(C.T @ u, vjp))
+    print("C^T u equals convolve(u, k, 'full')?       ", np.allclose(C.T @ u, np.convolve(u, k, mode="full")))
+    print("C^T u equals correlate(u, k, 'full')?      ", np.allclose(C.T @ u, np.correlate(u, k, mode="full")),
+          "(kernel not flipped)")
+    # --8<-- [end:conv1d]
+
+    # --8<-- [start:layer-norm]
+    import numpy as np
+
+
+    def layer_norm(x, eps=1e-5):  # over the features of ONE example
+        return (x - x.mean()) / np.sqrt(x.var() + eps)
+
+
+    x = np.array([0.5, -1.0, 2.0, 0.3])
+    n, s, y = len(x), np.sqrt(x.var() + 1e-5), layer_norm(x)
+    J = (np.eye(n) - np.ones((n, n)) / n - np.outer(y, y) / n) / s
+
+    h = 1e-6
+    J_fd = np.column_stack([(layer_norm(x + h * e) - layer_norm(x - h * e)) / (2 * h) for e in np.eye(n)])
+    with np.printoptions(precision=4, suppress=True):
+        print("J =\n", J)
+        print(f"largest |J - central differences|: {np.max(np.abs(J - J_fd)):.1e}")
+        print("nonzero entries:", np.count_nonzero(J), "of", J.size, "(every output depends on every feature)")
+        zero = lambda v: np.round(v, 12) + 0.0  # noqa: E731  (round-off of order 1e-16, and -0.0, printed as 0)
+        print("J @ ones =", zero(J @ np.ones(n)), " layer_norm(x + 3) - layer_norm(x) =", zero(layer_norm(x + 3) - y))
+
+        u = np.array([1.0, 0.0, -2.0, 0.5])
+        print("u^T J                       :", u @ J)
+        print("(u - mean(u) - y (y.u)/n) / s:", (u - u.mean() - y * (y @ u) / n) / s)
+    # --8<-- [end:layer-norm]

@@ -196,6 +196,80 @@ def memory_table_markdown() -> str:
     return "\n".join(lines)
 
 
+# ---- vanishing and exploding gradients in a deep tanh stack --------------------------------
+def tanh_stack(scale: float, depth: int = 50, width: int = 100, seed: int = 0, residual: bool = False):
+    """Random weights W_1..W_depth (entries N(0, scale^2 / width)), activations h_0..h_depth, and a
+    unit cotangent u at the output, drawn in the order of the page's block (same seed, same numbers).
+
+    Plain: h_k = tanh(W_k h_(k-1)). Residual: h_k = h_(k-1) + tanh(W_k h_(k-1)).
+    """
+    if isinstance(scale, bool) or not isinstance(scale, (int, float, np.integer, np.floating)) \
+            or not (np.isfinite(scale) and scale > 0):
+        raise ValueError(f"scale must be a positive finite number, got {scale!r}")
+    for name, v in (("depth", depth), ("width", width)):
+        if not isinstance(v, (int, np.integer)) or isinstance(v, bool) or v < 1:
+            raise ValueError(f"{name} must be a positive integer, got {v!r}")
+    rng = np.random.default_rng(seed)
+    Ws = [rng.normal(0, scale / np.sqrt(width), (width, width)) for _ in range(depth)]
+    hs = [rng.normal(size=width)]
+    for W in Ws:
+        hs.append(hs[-1] + np.tanh(W @ hs[-1]) if residual else np.tanh(W @ hs[-1]))
+    u = rng.normal(size=width)
+    return Ws, hs, u / np.linalg.norm(u)
+
+
+def layer_jacobian(W, h_in, residual: bool = False) -> np.ndarray:
+    """Jacobian of h_in -> tanh(W h_in) (+ h_in if residual): diag(1 - h^2) W, or I + diag(1 - h^2) W."""
+    W, h_in = np.asarray(W, dtype=float), np.asarray(h_in, dtype=float)
+    if W.ndim != 2 or h_in.shape != (W.shape[1],):
+        raise ValueError(f"W must be 2-D and h_in must have shape ({W.shape[-1] if W.ndim else '?'},), "
+                         f"got W {W.shape} and h_in {h_in.shape}")
+    if not (np.all(np.isfinite(W)) and np.all(np.isfinite(h_in))):
+        raise ValueError("W and h_in must be finite (no nan or inf)")
+    J_f = (1 - np.tanh(W @ h_in) ** 2)[:, None] * W
+    return np.eye(W.shape[0], W.shape[1]) + J_f if residual else J_f
+
+
+def cotangent_norms(scale: float, depth: int = 50, width: int = 100, seed: int = 0, residual: bool = False):
+    """(norms, bounds): ||u_k|| for k = depth, depth - 1, ..., 0 (index i: i layers below the output),
+    the backward pass u_(k-1) = J_k^T u_k through the stack of :func:`tanh_stack`, and the bound
+    prod ||W_j||_2 over the layers passed (the bound holds for the plain stack only)."""
+    Ws, hs, u = tanh_stack(scale, depth, width, seed, residual)
+    norms, bounds = [1.0], [1.0]
+    for k in range(depth, 0, -1):
+        a = np.tanh(Ws[k - 1] @ hs[k - 1])  # the branch output (equal to h_k in the plain stack)
+        v = Ws[k - 1].T @ (u * (1 - a**2))
+        u = u + v if residual else v
+        norms.append(float(np.linalg.norm(u)))
+        bounds.append(bounds[-1] * float(np.linalg.norm(Ws[k - 1], 2)))
+    return np.array(norms), np.array(bounds)
+
+
+GRADIENT_SCALES = (0.25, 1.0, 4.0)
+
+
+def gradient_norms_figure():
+    """||u|| against the number of layers it has passed back through, log axis, for the three
+    weight scales of the page, and the residual stack at the smallest scale."""
+    import matplotlib.pyplot as plt
+
+    fig, ax = plt.subplots(figsize=(6.0, 3.6))
+    styles = {0.25: ("#b03a2e", "v"), 1.0: ("#1e7b34", "s"), 4.0: ("#1f4e9c", "^")}
+    for scale in GRADIENT_SCALES:
+        norms = cotangent_norms(scale)[0]
+        color, marker = styles[scale]
+        ax.semilogy(np.arange(len(norms)), norms, color=color, marker=marker, markevery=5, ms=4, lw=1.4,
+                    label=f"tanh, scale {scale:g}")
+    ax.semilogy(np.arange(51), cotangent_norms(0.25, residual=True)[0], color="black", ls="--", lw=1.4,
+                label="residual, scale 0.25")
+    ax.set_xlabel("layers the cotangent has passed back through")
+    ax.set_ylabel(r"$\|\mathbf{u}\|$ (log scale)")
+    ax.set_xlim(0, 50)
+    ax.grid(True, which="major", color="0.85", lw=0.6)
+    ax.legend(fontsize=8, loc="lower left", framealpha=0)
+    return fig
+
+
 def pipeline_figure():
     """The MLP as a chain: values flow right (forward), VJPs flow left (backward)."""
     import matplotlib.pyplot as plt
@@ -380,3 +454,61 @@ if __name__ == "__main__":
     n = sum(p.size for p in init_params().values())  # every weight and bias of the model
     print(f"parameters: {n} -> forward mode: {n} passes; reverse mode: 1 sweep")
     # --8<-- [end:exercise-count]
+
+    # --8<-- [start:vanishing]
+    import numpy as np
+
+    depth, width = 50, 100  # 50 layers h_k = tanh(W_k h_(k-1)), 100 units each
+    for scale in (0.25, 1.0, 4.0):  # entries of W_k drawn from N(0, scale^2 / width)
+        rng = np.random.default_rng(0)
+        Ws = [rng.normal(0, scale / np.sqrt(width), (width, width)) for _ in range(depth)]
+        hs = [rng.normal(size=width)]  # h_0, the input
+        for W in Ws:
+            hs.append(np.tanh(W @ hs[-1]))
+        u = rng.normal(size=width)
+        u /= np.linalg.norm(u)  # a unit cotangent arriving at the output h_50
+
+        norms, bound = [], 1.0
+        for k in range(depth, 0, -1):
+            u = Ws[k - 1].T @ (u * (1 - hs[k] ** 2))  # the VJP of layer k: J_k^T u
+            bound *= np.linalg.norm(Ws[k - 1], 2)  # ||J_k|| <= ||diag(1 - h_k^2)|| ||W_k|| <= ||W_k||
+            assert np.linalg.norm(u) <= bound
+            norms.append(np.linalg.norm(u))
+        print(f"scale {scale:<4}: ||u|| after 10, 20, 30, 40, 50 layers:",
+              "  ".join(f"{v:.1e}" for v in norms[9::10]), f" | bound after 50: {bound:.1e}")
+    # --8<-- [end:vanishing]
+
+    # --8<-- [start:exercise-residual]
+    import numpy as np
+
+    depth, width, scale = 50, 100, 0.25  # the stack that vanished above, same weights
+    rng = np.random.default_rng(0)
+    Ws = [rng.normal(0, scale / np.sqrt(width), (width, width)) for _ in range(depth)]
+    h0 = rng.normal(size=width)
+    u_top = rng.normal(size=width)
+    u_top /= np.linalg.norm(u_top)
+
+
+    def block_jacobian(W, h, residual):  # of h -> h + tanh(W h) (residual) or h -> tanh(W h)
+        J_f = (1 - np.tanh(W @ h) ** 2)[:, None] * W  # diag(1 - tanh^2(W h)) W
+        return np.eye(len(h)) + J_f if residual else J_f
+
+
+    # The residual block's Jacobian against central differences, at the input h0.
+    f = lambda h: h + np.tanh(Ws[0] @ h)  # noqa: E731
+    eps = 1e-6
+    J_fd = np.column_stack([(f(h0 + eps * e) - f(h0 - eps * e)) / (2 * eps) for e in np.eye(width)])
+    print(f"largest |(I + J_f) - central differences|: {np.max(np.abs(block_jacobian(Ws[0], h0, True) - J_fd)):.1e}")
+
+    for residual in (False, True):
+        hs = [h0]
+        for W in Ws:  # forward
+            hs.append(hs[-1] + np.tanh(W @ hs[-1]) if residual else np.tanh(W @ hs[-1]))
+        u, lowest = u_top, 1.0
+        for k in range(depth, 0, -1):  # backward: u <- J_k^T u
+            J = block_jacobian(Ws[k - 1], hs[k - 1], residual)
+            lowest = min(lowest, np.linalg.svd(J, compute_uv=False).min())
+            u = J.T @ u
+        print(f"{'residual' if residual else 'plain   '}: ||u|| after {depth} layers = {np.linalg.norm(u):.1e},"
+              f" smallest singular value of any J_k = {lowest:.2f}")
+    # --8<-- [end:exercise-residual]

@@ -7,6 +7,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+import yaml
 
 from hooks.katex_math import (
     KatexRenderer,
@@ -91,33 +92,56 @@ def test_strip_injected_scripts():
     assert strip_injected_scripts(html) == '<script src="../assets/local.js"></script>'
 
 
-@pytest.fixture()
-def project_copy(tmp_path: Path) -> Path:
-    """A copy of the site's sources in a temporary folder, to break on purpose."""
-    for name in ("docs", "snippets", "hooks", "overrides"):
+def one_page_site(tmp_path: Path, page: str, text: str) -> Path:
+    """The site's configuration and hooks with ``docs/`` holding one page only, to break on purpose.
+
+    With a single page, the only thing that can fail the strict build is that page."""
+    for name in ("hooks", "overrides"):
         shutil.copytree(ROOT / name, tmp_path / name)
-    for name in ("mkdocs.yml", "pyproject.toml"):
-        shutil.copy2(ROOT / name, tmp_path / name)
     (tmp_path / "node_modules").symlink_to(ROOT / "node_modules")
+    config = yaml.safe_load((ROOT / "mkdocs.yml").read_text())
+    config["nav"] = [page]
+    config.pop("watch", None)  # no snippets/ folder here
+    config["plugins"] = [p for p in config["plugins"] if p != "search"]
+    (tmp_path / "mkdocs.yml").write_text(yaml.safe_dump(config, sort_keys=False))
+    target = tmp_path / "docs" / page
+    target.parent.mkdir(parents=True)
+    target.write_text(text)
     return tmp_path
 
 
-def test_bad_formula_on_a_markdown_page_fails_the_strict_build(project_copy: Path):
-    page = project_copy / "docs" / "index.md"
-    page.write_text(page.read_text() + "\n\n$$\\notacommand{x}$$\n")
-    result = mkdocs_build(project_copy / "site", cwd=project_copy)
-    assert result.returncode != 0
-    log = result.stdout + result.stderr
-    assert "index.md: KaTeX cannot render the formula '\\\\notacommand{x}'" in log
+GOOD_NOTEBOOK = """# %% [markdown]
+# # A notebook
+# Fine: $x^2$.
+
+# %%
+print(1 + 1)
+"""
 
 
-def test_bad_formula_in_a_notebook_markdown_cell_fails_the_strict_build(project_copy: Path):
-    notebook = project_copy / "docs" / "notebooks" / "seed_example.py"
-    notebook.write_text(notebook.read_text() + "\n# %% [markdown]\n# Broken: $\\frac{1}{$\n")
-    result = mkdocs_build(project_copy / "site", cwd=project_copy)
+def test_a_clean_one_page_site_builds(tmp_path: Path):
+    """The control for the two tests below: the same one-page sites build without the fault."""
+    for page, text in (("page.md", "# Page\n\nFine: $\\vx^2$.\n"), ("notebooks/nb.py", GOOD_NOTEBOOK)):
+        site = one_page_site(tmp_path / page.replace("/", "_"), page, text)
+        result = mkdocs_build(site / "site", cwd=site)
+        assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_bad_formula_on_a_markdown_page_fails_the_strict_build(tmp_path: Path):
+    site = one_page_site(tmp_path, "page.md", "# Page\n\n$$\\notacommand{x}$$\n")
+    result = mkdocs_build(site / "site", cwd=site)
     assert result.returncode != 0
     log = result.stdout + result.stderr
-    assert "notebooks/seed_example.py: KaTeX cannot render the formula '\\\\frac{1}{'" in log
+    assert "page.md: KaTeX cannot render the formula '\\\\notacommand{x}'" in log
+
+
+def test_bad_formula_in_a_notebook_markdown_cell_fails_the_strict_build(tmp_path: Path):
+    notebook = GOOD_NOTEBOOK + "\n# %% [markdown]\n# Broken: $\\frac{1}{$\n"
+    site = one_page_site(tmp_path, "notebooks/nb.py", notebook)
+    result = mkdocs_build(site / "site", cwd=site)
+    assert result.returncode != 0
+    log = result.stdout + result.stderr
+    assert "notebooks/nb.py: KaTeX cannot render the formula '\\\\frac{1}{'" in log
 
 
 def test_preloads_exactly_the_fonts_a_page_uses(render):

@@ -299,3 +299,176 @@ def test_structure_figure_keeps_its_colours_in_dark_mode():
     text = (ROOT / "docs" / "layers.md").read_text(encoding="utf-8")
     block = text.split("structure_figure()", 1)[1].split("```", 1)[0]
     assert "invert_in_dark=False" in block
+
+
+# ---- other layers at a glance: residual, convolution, layer norm, batch norm -------------------
+from snippets.layers import (  # noqa: E402
+    conv1d,
+    conv1d_matrix,
+    conv1d_vjp,
+    layer_norm,
+    layer_norm_jacobian,
+    layer_norm_vjp,
+)
+
+
+def test_conv1d_matrix_and_vjp_symbolically():
+    n, K = 6, 3
+    x = sp.Matrix(sp.symbols(f"x0:{n}"))
+    k = sp.symbols(f"k0:{K}")
+    y = sp.Matrix([sum(k[p] * x[i + p] for p in range(K)) for i in range(n - K + 1)])
+    C = y.jacobian(list(x))
+    assert C == sp.Matrix(n - K + 1, n, lambda i, j: k[j - i] if 0 <= j - i < K else 0)  # C_ij = k_(j-i)
+    u = sp.symbols(f"u0:{n - K + 1}")
+    vjp = C.T * sp.Matrix(u)
+    flipped = k[::-1]  # full correlation of u with the flipped kernel, written out
+    full = [sum(u[i] * flipped[i + K - 1 - j] for i in range(n - K + 1) if 0 <= i + K - 1 - j < K) for j in range(n)]
+    assert sp.expand(vjp - sp.Matrix(full)) == sp.zeros(n, 1)
+
+
+@settings(max_examples=80, deadline=None)
+@given(st.integers(1, 5), st.integers(0, 6), st.integers(0, 2**32 - 1))
+def test_conv1d_is_a_banded_linear_layer_and_its_vjp_is_a_flipped_correlation(K, extra, seed):
+    rng = np.random.default_rng(seed)
+    n = K + extra
+    k, x = rng.normal(size=K), rng.normal(size=n)
+    C = conv1d_matrix(k, n)
+    assert C.shape == (n - K + 1, n)
+    assert np.count_nonzero(C) == (n - K + 1) * K  # K nonzeros per row: sparse, banded
+    np.testing.assert_allclose(C @ x, conv1d(x, k), atol=1e-12)
+    np.testing.assert_allclose(numerical_jacobian(lambda xx: conv1d(xx, k), x), C, atol=FD_ATOL)
+    u = rng.normal(size=n - K + 1)
+    np.testing.assert_allclose(conv1d_vjp(k, u), C.T @ u, atol=1e-12)
+    np.testing.assert_allclose(conv1d_vjp(k, u), np.convolve(u, k, mode="full"), atol=1e-12)
+    np.testing.assert_allclose(numerical_jacobian(lambda xx: u @ conv1d(xx, k), x)[0], conv1d_vjp(k, u), atol=FD_ATOL)
+    if K > 1 and np.max(np.abs(k - k[::-1])) > 1e-3 and np.max(np.abs(u)) > 1e-3:
+        assert not np.allclose(np.correlate(u, k, mode="full"), C.T @ u, atol=1e-6)  # the unflipped bug
+
+
+def test_layer_norm_jacobian_symbolically():
+    n = 3
+    x = sp.symbols(f"x0:{n}", real=True)
+    eps = sp.symbols("epsilon", positive=True)
+    mu = sum(x) / n
+    var = sum((xi - mu) ** 2 for xi in x) / n
+    s = sp.sqrt(var + eps)
+    y = sp.Matrix([(xi - mu) / s for xi in x])
+    assert all(sp.simplify(sp.diff(s, xj) - y[j] / n) == 0 for j, xj in enumerate(x))  # ds/dx_j = y_j / n
+    J = y.jacobian(list(x))
+    expected = (sp.eye(n) - sp.ones(n, n) / n - y * y.T / n) / s
+    assert sp.simplify(J - expected) == sp.zeros(n, n)
+    assert sp.simplify(J * sp.ones(n, 1)) == sp.zeros(n, 1)  # mean invariance
+    assert sp.simplify(J - J.T) == sp.zeros(n, n)
+
+
+@settings(max_examples=100, deadline=None)
+@given(vec(2, 6), st.integers(0, 2**32 - 1), st.sampled_from([1e-5, 1e-2, 1.0]))
+def test_layer_norm_jacobian_vjp_and_null_space(x, seed, eps):
+    rng = np.random.default_rng(seed)
+    x = x + 0.1 * rng.normal(size=x.size)  # a spread of features (var >> eps for most draws)
+    s = np.sqrt(x.var() + eps)
+    J = layer_norm_jacobian(x, eps)
+    # Central differences: third derivatives of order 1/s^3, so truncation ~ h^2 / s^3; scale the
+    # tolerance by (1 + 1/s^3) and keep the round-off part (1e-16 / h ~ 2e-11 |y|) under it.
+    np.testing.assert_allclose(numerical_jacobian(lambda xx: layer_norm(xx, eps), x), J, atol=FD_ATOL * (1 + s**-3))
+    np.testing.assert_allclose(J @ np.ones(x.size), 0.0, atol=1e-12 / s)  # 1 is in the null space
+    np.testing.assert_allclose(layer_norm(x + 3.0, eps), layer_norm(x, eps), atol=1e-12 * (1 + 1 / s))
+    np.testing.assert_allclose(J, J.T, atol=0)
+    u = rng.normal(size=x.size)
+    np.testing.assert_allclose(layer_norm_vjp(x, u, eps), u @ J, atol=1e-12 * (1 + 1 / s))
+    # the learned scale and shift: diag(gamma) J
+    gamma, beta = rng.normal(size=x.size), rng.normal(size=x.size)
+    np.testing.assert_allclose(numerical_jacobian(lambda xx: gamma * layer_norm(xx, eps) + beta, x),
+                               np.diag(gamma) @ J, atol=FD_ATOL * (1 + s**-3) * (1 + np.abs(gamma).max()))
+
+
+def test_layer_norm_jacobian_is_dense():
+    for x in np.random.default_rng(11).normal(size=(20, 5)):
+        assert np.count_nonzero(np.abs(layer_norm_jacobian(x)) > 1e-9) == 25  # couples all features
+
+
+def batch_norm_train(X, eps=1e-5):
+    """Training-mode batch normalization of a (B, n) batch: each feature over the batch."""
+    return (X - X.mean(axis=0)) / np.sqrt(X.var(axis=0) + eps)
+
+
+def test_batch_norm_couples_the_examples_and_not_the_features():
+    rng = np.random.default_rng(5)
+    B, n = 4, 3
+    X = rng.normal(size=(B, n))
+    J = numerical_jacobian(lambda flat: batch_norm_train(flat.reshape(B, n)).ravel(), X.ravel()).reshape(B, n, B, n)
+    Y, s = batch_norm_train(X), np.sqrt(X.var(axis=0) + 1e-5)
+    for i in range(n):
+        for j in range(n):
+            block = J[:, i, :, j]  # output feature i against input feature j, over all example pairs
+            if i != j:
+                assert np.max(np.abs(block)) < 1e-9  # features are not coupled
+            else:  # layer norm's formula, along the batch: (I - 1 1^T / B - y y^T / B) / s
+                expected = (np.eye(B) - 1 / B - np.outer(Y[:, i], Y[:, i]) / B) / s[i]
+                np.testing.assert_allclose(block, expected, atol=FD_ATOL)
+    off_diagonal = [np.max(np.abs(J[b, :, c, :])) for b in range(B) for c in range(B) if b != c]
+    assert min(off_diagonal) > 1e-3  # every example affects every other: not block diagonal
+    # evaluation mode (fixed statistics) is per example again: block diagonal
+    mu, var = X.mean(axis=0), X.var(axis=0)
+    J_eval = numerical_jacobian(lambda flat: ((flat.reshape(B, n) - mu) / np.sqrt(var + 1e-5)).ravel(), X.ravel())
+    J_eval = J_eval.reshape(B, n, B, n)
+    assert max(np.max(np.abs(J_eval[b, :, c, :])) for b in range(B) for c in range(B) if b != c) < 1e-9
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.integers(1, 5), st.integers(0, 2**32 - 1))
+def test_residual_connection_jacobian_is_identity_plus_branch(n, seed):
+    rng = np.random.default_rng(seed)
+    W, x = rng.normal(size=(n, n)), rng.normal(size=n)
+    J_f = tanh_jacobian(W @ x) @ W
+    np.testing.assert_allclose(numerical_jacobian(lambda xx: xx + np.tanh(W @ xx), x), np.eye(n) + J_f, atol=FD_ATOL)
+    xs = sp.Matrix(sp.symbols(f"x0:{n}"))
+    f = (sp.Matrix(W.round(3)) * xs).applyfunc(sp.sin)  # any branch: sympy confirms I + J_f
+    assert sp.simplify((xs + f).jacobian(list(xs)) - sp.eye(n) - f.jacobian(list(xs))) == sp.zeros(n, n)
+
+
+def test_other_layer_examples_run_and_agree():
+    out = subprocess.run(
+        [sys.executable, "-m", "snippets.layers"], cwd=ROOT, capture_output=True, text=True, check=True
+    ).stdout
+    assert "C x equals the convolution? True" in out
+    assert float(out.split("largest |C - central differences|: ")[1].split()[0]) < 1e-8
+    assert "C^T u equals correlate(u, k[::-1], 'full')? True" in out
+    assert "C^T u equals convolve(u, k, 'full')?        True" in out
+    assert "C^T u equals correlate(u, k, 'full')?       False" in out
+    C = np.array([row.strip(" []").split() for row in out.split("C =\n")[1].split("\nC x")[0].splitlines()], dtype=float)
+    np.testing.assert_array_equal(C, conv1d_matrix([1.0, -2.0, 0.5], 7))
+    assert float(out.split("largest |J - central differences|: ")[1].split()[0]) < 1e-8
+    assert "nonzero entries: 16 of 16" in out
+    x = np.array([0.5, -1.0, 2.0, 0.3])
+    J = np.array([row.strip(" []").split() for row in out.split("J =\n")[-1].split("\nlargest")[0].splitlines()], dtype=float)
+    np.testing.assert_allclose(J, layer_norm_jacobian(x), atol=6e-5)  # printed with 4 decimals
+    np.testing.assert_allclose(np.abs(layer_norm_jacobian(x) @ np.ones(4)), 0.0, atol=1e-12)  # printed as 0 after rounding
+    lines = out.splitlines()
+
+    def values(prefix):
+        line = next(line for line in lines if line.startswith(prefix))
+        return np.array(line.split("[")[1].split("]")[0].split(), dtype=float)
+
+    np.testing.assert_allclose(values("u^T J                       :"), layer_norm_vjp(x, [1.0, 0.0, -2.0, 0.5]), atol=6e-5)
+    np.testing.assert_allclose(values("(u - mean(u)"), values("u^T J                       :"), atol=0)
+
+
+@pytest.mark.parametrize(
+    ("call", "error", "message"),
+    [
+        (lambda: conv1d(np.ones(2), np.ones(3)), ValueError, "n must be an integer >= the kernel size 3"),
+        (lambda: conv1d_matrix(np.ones(3), 2), ValueError, "kernel size"),
+        (lambda: conv1d_matrix(np.ones(3), 4.0), ValueError, "n must be an integer"),
+        (lambda: conv1d_matrix(np.ones((2, 2)), 4), ValueError, "k must be a non-empty 1-D"),
+        (lambda: conv1d_vjp([np.nan], np.ones(3)), ValueError, "k must be finite"),
+        (lambda: conv1d(len, np.ones(3)), TypeError, "x must be an array"),
+        (lambda: layer_norm(np.ones(3), eps=0.0), ValueError, "eps must be a positive finite number"),
+        (lambda: layer_norm_jacobian(np.ones(3), eps=np.inf), ValueError, "eps"),
+        (lambda: layer_norm_vjp(np.ones(3), np.ones(2)), ValueError, "u has shape"),
+        (lambda: layer_norm([[1.0, 2.0]]), ValueError, "x must be a non-empty 1-D"),
+    ],
+)
+def test_other_layers_reject_bad_input(call, error, message):
+    with pytest.raises(error, match=message):
+        call()

@@ -359,3 +359,139 @@ def test_notebook_links_to_the_backprop_page(built_site):
     assert 'href="../../backprop/"' in nb
     target = urljoin("/notebooks/mlp_training/", "../../backprop/")
     assert (built_site / target.strip("/") / "index.html").is_file()
+
+
+# ---- vanishing and exploding gradients (section and exercise 4 of backprop.md) ---------------
+from snippets.mlp import (  # noqa: E402
+    GRADIENT_SCALES,
+    cotangent_norms,
+    gradient_norms_figure,
+    layer_jacobian,
+    tanh_stack,
+)
+
+# Central differences (h = 6e-6) on tanh layers with entries of W of size <= ~1 and inputs of
+# size ~1: truncation ~ h^2 |f'''| ~ 1e-10, round-off ~ 1e-16 / h ~ 2e-11; 1e-8 is a safe bound
+# that a missing diag(1 - h^2) or identity (entries of size >= 1e-2) would exceed.
+LAYER_FD_ATOL = 1e-8
+
+
+def test_tanh_and_residual_layer_jacobians_symbolically():
+    h = sp.Matrix(sp.symbols("h0:3"))
+    W = sp.Matrix(3, 3, sp.symbols("w0:9"))
+    f = (W * h).applyfunc(sp.tanh)
+    J_f = sp.diag(*[1 - sp.tanh(a) ** 2 for a in W * h]) * W
+    assert sp.simplify(f.jacobian(list(h)) - J_f) == sp.zeros(3, 3)
+    assert sp.simplify((h + f).jacobian(list(h)) - (sp.eye(3) + J_f)) == sp.zeros(3, 3)
+    # tanh' = 1 - tanh^2 lies in (0, 1]: so ||diag(1 - h^2)|| <= 1
+    t = sp.symbols("t", real=True)
+    assert sp.simplify(sp.diff(sp.tanh(t), t) - (1 - sp.tanh(t) ** 2)) == 0
+    assert sp.simplify(1 - sp.tanh(t) ** 2 - 1 / sp.cosh(t) ** 2) == 0  # sech^2: in (0, 1] since cosh >= 1
+    grid = np.linspace(-20, 20, 2001)  # in float64 it can round to 0 for large |t|: still <= 1
+    assert np.all((1 - np.tanh(grid) ** 2 >= 0) & (1 - np.tanh(grid) ** 2 <= 1))
+    assert np.all(1 - np.tanh(grid[np.abs(grid) < 5]) ** 2 > 0)
+
+
+@settings(max_examples=30, deadline=None)
+@given(st.integers(0, 2**32 - 1), st.integers(1, 6), st.booleans(), st.sampled_from([0.25, 1.0, 4.0]))
+def test_layer_jacobian_matches_finite_differences(seed, n, residual, scale):
+    rng = np.random.default_rng(seed)
+    W, h = rng.normal(0, scale / np.sqrt(n), (n, n)), rng.normal(size=n)
+    f = (lambda x: x + np.tanh(W @ x)) if residual else (lambda x: np.tanh(W @ x))
+    J = layer_jacobian(W, h, residual)
+    np.testing.assert_allclose(J, numerical_jacobian(f, h), atol=LAYER_FD_ATOL * max(1.0, scale**3))
+    u = rng.normal(size=n)  # the VJP: u + J_f^T u for the residual block
+    J_f = layer_jacobian(W, h)
+    np.testing.assert_allclose(J.T @ u, u + J_f.T @ u if residual else J_f.T @ u, atol=1e-14)
+    # ||J_f|| <= ||diag(1 - h^2)|| ||W|| <= ||W||
+    assert np.linalg.norm(J_f, 2) <= np.linalg.norm(W, 2) * (1 + 1e-12)
+
+
+def test_stack_layers_have_the_stated_jacobians():
+    """On the page's stack itself, a few layers' Jacobians against central differences."""
+    for residual in (False, True):
+        Ws, hs, _ = tanh_stack(1.0, depth=50, width=100, residual=residual)
+        for k in (1, 25, 50):
+            f = (lambda x, W=Ws[k - 1]: x + np.tanh(W @ x)) if residual else (lambda x, W=Ws[k - 1]: np.tanh(W @ x))
+            np.testing.assert_allclose(f(hs[k - 1]), hs[k])
+            np.testing.assert_allclose(layer_jacobian(Ws[k - 1], hs[k - 1], residual),
+                                       numerical_jacobian(f, hs[k - 1]), atol=LAYER_FD_ATOL)
+
+
+def test_cotangent_norms_are_the_backward_pass_and_respect_the_bound():
+    for scale in GRADIENT_SCALES:
+        Ws, hs, u = tanh_stack(scale)
+        norms, bounds = cotangent_norms(scale)
+        # the same numbers by multiplying the full Jacobians
+        for k in range(50, 0, -1):
+            u = layer_jacobian(Ws[k - 1], hs[k - 1]).T @ u
+            assert np.linalg.norm(u) == pytest.approx(norms[51 - k], rel=1e-9)
+        assert np.all(norms <= bounds)  # ||u_0|| <= prod ||W_k|| ||u_D||
+    factor = {s: cotangent_norms(s)[0][-1] ** (1 / 50) for s in GRADIENT_SCALES}
+    assert factor[0.25] < 0.5 and 0.9 < factor[1.0] < 1.0 and factor[4.0] > 1.2  # vanish, drift, explode
+    assert cotangent_norms(0.25)[1][-1] < 1e-10  # at scale 0.25 the bound alone proves the vanishing
+    n4, b4 = cotangent_norms(4.0)
+    assert b4[-1] > 1e20 * n4[-1]  # at scale 4 the bound is far above the actual norms
+
+
+def test_residual_blocks_keep_the_cotangent_from_vanishing():
+    Ws, hs, u = tanh_stack(0.25, residual=True)
+    for k in range(50, 0, -1):
+        J_f = layer_jacobian(Ws[k - 1], hs[k - 1])
+        J = layer_jacobian(Ws[k - 1], hs[k - 1], residual=True)
+        norm_J_f = np.linalg.norm(J_f, 2)
+        assert norm_J_f < 1
+        assert np.linalg.svd(J, compute_uv=False).min() >= (1 - norm_J_f) * (1 - 1e-12)
+        u = J.T @ u
+    norms = cotangent_norms(0.25, residual=True)[0]
+    assert np.linalg.norm(u) == pytest.approx(norms[-1], rel=1e-9)
+    assert 1 <= norms.min() and norms.max() < 3  # the figure's alt text: between 1 and about 3
+    assert cotangent_norms(0.25)[0][-1] < 1e-25  # the plain stack on the same weights vanishes
+
+
+def test_vanishing_block_and_exercise_run_alone_and_agree():
+    out = section_output("vanishing")
+    for scale in GRADIENT_SCALES:
+        line = next(line for line in out.splitlines() if line.startswith(f"scale {scale:<4}:"))
+        shown = np.array(line.split("layers:")[1].split("|")[0].split(), dtype=float)
+        norms, bounds = cotangent_norms(scale)
+        np.testing.assert_allclose(shown, norms[10::10], rtol=0.06)  # printed with 2 digits
+        assert float(line.split("bound after 50:")[1]) == pytest.approx(bounds[-1], rel=0.06)
+    lo = min(cotangent_norms(s)[0].min() for s in GRADIENT_SCALES)
+    hi = max(cotangent_norms(s)[0].max() for s in GRADIENT_SCALES)
+    assert 1e-32 < lo < 1e-30 and 1e9 < hi < 1e11  # the figure's alt text: about 1e-31 to 1e10
+    out = section_output("exercise-residual")
+    assert float(out.split("central differences|: ")[1].split()[0]) < 1e-8
+    plain = next(line for line in out.splitlines() if line.startswith("plain"))
+    res = next(line for line in out.splitlines() if line.startswith("residual"))
+    assert float(plain.split("= ")[1].split(",")[0]) == pytest.approx(cotangent_norms(0.25)[0][-1], rel=0.06)
+    assert float(res.split("= ")[1].split(",")[0]) == pytest.approx(cotangent_norms(0.25, residual=True)[0][-1], rel=0.06)
+    assert float(res.split("= ")[-1]) > 0.5 and float(plain.split("= ")[-1]) < 0.01
+
+
+def test_gradient_norms_figure():
+    import matplotlib.pyplot as plt
+
+    fig = gradient_norms_figure()
+    ax = fig.axes[0]
+    assert ax.get_yscale() == "log" and len(ax.lines) == 4
+    np.testing.assert_allclose(ax.lines[0].get_ydata(), cotangent_norms(GRADIENT_SCALES[0])[0])
+    plt.close(fig)
+
+
+@pytest.mark.parametrize(
+    ("call", "message"),
+    [
+        (lambda: tanh_stack(0.0), "scale must be a positive finite number"),
+        (lambda: tanh_stack(np.nan), "scale must be a positive finite number"),
+        (lambda: tanh_stack("1"), "scale must be a positive finite number"),
+        (lambda: cotangent_norms(1.0, depth=0), "depth must be a positive integer"),
+        (lambda: cotangent_norms(1.0, width=2.5), "width must be a positive integer"),
+        (lambda: layer_jacobian(np.ones((2, 3)), np.ones(2)), r"h_in must have shape \(3,\)"),
+        (lambda: layer_jacobian(np.ones(3), np.ones(3)), "W must be 2-D"),
+        (lambda: layer_jacobian(np.ones((2, 2)), [np.inf, 0.0]), "finite"),
+    ],
+)
+def test_vanishing_functions_reject_bad_input(call, message):
+    with pytest.raises(ValueError, match=message):
+        call()
