@@ -67,14 +67,22 @@ window.__bench = { cls: 0, lastMath: null };
 new PerformanceObserver((list) => {
   for (const e of list.getEntries()) if (!e.hadRecentInput) window.__bench.cls += e.value;
 }).observe({ type: "layout-shift", buffered: true });
-// Formulas inserted by a script (after parsing), not by the HTML parser itself.
+// Formulas inserted by a script (after parsing), not by the HTML parser itself, and not
+// formulas that were already there and only moved (Material wraps tables in a scroll box).
+{
+const parsed = new WeakSet();
+document.addEventListener("DOMContentLoaded", () => {
+  document.querySelectorAll(".katex").forEach((e) => parsed.add(e));
+});
 new MutationObserver((records) => {
   if (document.readyState === "loading") return;
-  for (const r of records) for (const n of r.addedNodes)
-    if (n.nodeType === 1 && (n.matches(".katex") || n.querySelector?.(".katex"))) {
-      window.__bench.lastMath = performance.now();
-    }
+  for (const r of records) for (const n of r.addedNodes) {
+    if (n.nodeType !== 1) continue;
+    const math = n.matches(".katex") ? [n] : [...n.querySelectorAll(".katex")];
+    if (math.some((e) => !parsed.has(e))) window.__bench.lastMath = performance.now();
+  }
 }).observe(document, { childList: true, subtree: true });
+}
 """
 
 
