@@ -9,17 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
-
-def _vector(name: str, v) -> np.ndarray:
-    """Return v as a finite 1-D float array, or raise naming the argument."""
-    if callable(v) or isinstance(v, (str, bytes)):
-        raise TypeError(f"{name} must be an array of numbers, got {type(v).__name__}")
-    arr = np.asarray(v, dtype=float)
-    if arr.ndim != 1 or arr.size == 0:
-        raise ValueError(f"{name} must be a non-empty 1-D vector, got shape {arr.shape}")
-    if not np.all(np.isfinite(arr)):
-        raise ValueError(f"{name} must be finite (no nan or inf)")
-    return arr
+from snippets.checks import finite_array
 
 
 def _same_size(a_name: str, a: np.ndarray, b_name: str, b: np.ndarray) -> None:
@@ -43,9 +33,9 @@ def _matrix(W, x: np.ndarray) -> np.ndarray:
 # ---- linear layer y = W x + b ----------------------------------------------------------------
 def linear(W, b, x) -> np.ndarray:
     """y = W x + b for W of shape (m, n), x of shape (n,), b of shape (m,)."""
-    x = _vector("x", x)
+    x = finite_array("x", x)
     W = _matrix(W, x)
-    b = _vector("b", b)
+    b = finite_array("b", b)
     if b.shape != (W.shape[0],):
         raise ValueError(f"b must have shape ({W.shape[0]},) to match W {W.shape}, got {b.shape}")
     return W @ x + b
@@ -56,7 +46,7 @@ def linear_jacobian_W(x, m: int) -> np.ndarray:
 
     Row i is (0, ..., x^T, ..., 0) with x^T in block i: y_i depends only on row i of W.
     """
-    x = _vector("x", x)
+    x = finite_array("x", x)
     if not isinstance(m, (int, np.integer)) or isinstance(m, bool) or m < 1:
         raise ValueError(f"m must be a positive integer (the number of outputs), got {m!r}")
     return np.kron(np.eye(m), x[None, :])
@@ -64,9 +54,9 @@ def linear_jacobian_W(x, m: int) -> np.ndarray:
 
 def linear_vjp(W, x, u) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """VJPs of y = W x + b with cotangent u: (W^T u, u x^T, u), for x, W and b."""
-    x = _vector("x", x)
+    x = finite_array("x", x)
     W = _matrix(W, x)
-    u = _vector("u", u)
+    u = finite_array("u", u)
     if u.shape != (W.shape[0],):
         raise ValueError(f"u must have shape ({W.shape[0]},), one entry per output, got {u.shape}")
     return W.T @ u, np.outer(u, x), u
@@ -75,13 +65,13 @@ def linear_vjp(W, x, u) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
 # ---- elementwise activation y = tanh(z) ------------------------------------------------------
 def tanh_jacobian(z) -> np.ndarray:
     """diag(1 - tanh(z)^2): output i depends on input i only."""
-    z = _vector("z", z)
+    z = finite_array("z", z)
     return np.diag(1.0 - np.tanh(z) ** 2)
 
 
 def tanh_vjp(z, u) -> np.ndarray:
     """u^T diag(1 - tanh(z)^2) = u * (1 - tanh(z)^2): n multiplications, no n x n matrix."""
-    z, u = _vector("z", z), _vector("u", u)
+    z, u = finite_array("z", z), finite_array("u", u)
     _same_size("u", u, "z", z)
     return u * (1.0 - np.tanh(z) ** 2)
 
@@ -89,7 +79,7 @@ def tanh_vjp(z, u) -> np.ndarray:
 # ---- softmax s = exp(z) / sum(exp(z)) --------------------------------------------------------
 def softmax(z) -> np.ndarray:
     """exp(z) / sum(exp(z)), computed after subtracting max(z) (same value, no overflow)."""
-    z = _vector("z", z)
+    z = finite_array("z", z)
     e = np.exp(z - z.max())
     return e / e.sum()
 
@@ -102,14 +92,14 @@ def softmax_jacobian(z) -> np.ndarray:
 
 def softmax_vjp(z, u) -> np.ndarray:
     """u^T (diag(s) - s s^T) = s * (u - u.s): O(n) work instead of O(n^2)."""
-    s, u = softmax(z), _vector("u", u)
+    s, u = softmax(z), finite_array("u", u)
     _same_size("u", u, "z", s)
     return s * (u - u @ s)
 
 
 # ---- cross-entropy of softmax, from logits ---------------------------------------------------
 def _target(t, z: np.ndarray) -> np.ndarray:
-    t = _vector("t", t)
+    t = finite_array("t", t)
     _same_size("t", t, "z", z)
     if np.any(t < 0) or not np.isclose(t.sum(), 1.0, rtol=0, atol=1e-12):
         raise ValueError(f"t must be a probability vector (entries >= 0, sum 1), got sum {t.sum()}")
@@ -118,41 +108,41 @@ def _target(t, z: np.ndarray) -> np.ndarray:
 
 def log_softmax(z) -> np.ndarray:
     """z - logsumexp(z), stable for large |z|."""
-    z = _vector("z", z)
+    z = finite_array("z", z)
     shifted = z - z.max()
     return shifted - np.log(np.exp(shifted).sum())
 
 
 def softmax_cross_entropy(z, t) -> float:
     """L = -sum_i t_i log softmax(z)_i for logits z and a probability vector t."""
-    z = _vector("z", z)
+    z = finite_array("z", z)
     return float(-(_target(t, z) @ log_softmax(z)))
 
 
 def softmax_cross_entropy_grad(z, t) -> np.ndarray:
     """dL/dz = softmax(z) - t (the 1 x n Jacobian of L, as a column)."""
-    z = _vector("z", z)
+    z = finite_array("z", z)
     return softmax(z) - _target(t, z)
 
 
 # ---- mean squared error ----------------------------------------------------------------------
 def mse(y, t) -> float:
     """L = (1/k) sum_i (y_i - t_i)^2 over the k outputs."""
-    y, t = _vector("y", y), _vector("t", t)
+    y, t = finite_array("y", y), finite_array("t", t)
     _same_size("t", t, "y", y)
     return float(np.mean((y - t) ** 2))
 
 
 def mse_grad(y, t) -> np.ndarray:
     """dL/dy = (2/k) (y - t)."""
-    y, t = _vector("y", y), _vector("t", t)
+    y, t = finite_array("y", y), finite_array("t", t)
     _same_size("t", t, "y", y)
     return 2.0 * (y - t) / y.size
 
 
 # ---- 1-D convolution (as deep-learning libraries define it: a cross-correlation) ------------
 def _kernel_and_length(k, n) -> tuple[np.ndarray, int]:
-    k = _vector("k", k)
+    k = finite_array("k", k)
     if not isinstance(n, (int, np.integer)) or isinstance(n, bool) or n < k.size:
         raise ValueError(f"n must be an integer >= the kernel size {k.size}, got {n!r}")
     return k, int(n)
@@ -160,7 +150,7 @@ def _kernel_and_length(k, n) -> tuple[np.ndarray, int]:
 
 def conv1d(x, k) -> np.ndarray:
     """y_i = sum_p k_p x_(i+p), i = 0..n-K ("valid" cross-correlation, as torch.nn.Conv1d computes)."""
-    x = _vector("x", x)
+    x = finite_array("x", x)
     k, _ = _kernel_and_length(k, x.size)
     return np.correlate(x, k, mode="valid")
 
@@ -176,7 +166,7 @@ def conv1d_matrix(k, n: int) -> np.ndarray:
 
 def conv1d_vjp(k, u) -> np.ndarray:
     """C^T u without C: the full correlation of u with the flipped kernel (a transposed convolution)."""
-    k, u = _vector("k", k), _vector("u", u)
+    k, u = finite_array("k", k), finite_array("u", u)
     return np.correlate(u, k[::-1], mode="full")
 
 
@@ -189,20 +179,20 @@ def _eps(eps) -> float:
 
 def layer_norm(x, eps: float = 1e-5) -> np.ndarray:
     """(x - mean(x)) / sqrt(var(x) + eps), over the n features of one example."""
-    x, eps = _vector("x", x), _eps(eps)
+    x, eps = finite_array("x", x), _eps(eps)
     return (x - x.mean()) / np.sqrt(x.var() + eps)
 
 
 def layer_norm_jacobian(x, eps: float = 1e-5) -> np.ndarray:
     """(I - 1 1^T / n - y y^T / n) / s with y = layer_norm(x), s = sqrt(var(x) + eps): dense, symmetric."""
-    x, eps = _vector("x", x), _eps(eps)
+    x, eps = finite_array("x", x), _eps(eps)
     n, s, y = x.size, np.sqrt(x.var() + eps), layer_norm(x, eps)
     return (np.eye(n) - np.ones((n, n)) / n - np.outer(y, y) / n) / s
 
 
 def layer_norm_vjp(x, u, eps: float = 1e-5) -> np.ndarray:
     """J^T u = (u - mean(u) - y (y.u) / n) / s: O(n) work."""
-    x, u, eps = _vector("x", x), _vector("u", u), _eps(eps)
+    x, u, eps = finite_array("x", x), finite_array("u", u), _eps(eps)
     _same_size("u", u, "x", x)
     s, y = np.sqrt(x.var() + eps), layer_norm(x, eps)
     return (u - u.mean() - y * (y @ u) / x.size) / s

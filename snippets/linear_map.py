@@ -12,16 +12,7 @@ from collections.abc import Callable
 
 import numpy as np
 
-
-def _finite_array(name: str, value, ndim: int) -> np.ndarray:
-    if callable(value) or isinstance(value, (str, bytes)):
-        raise TypeError(f"{name} must be an array of numbers, got {type(value).__name__}")
-    arr = np.asarray(value, dtype=float)
-    if arr.ndim != ndim or arr.size == 0:
-        raise ValueError(f"{name} must be a non-empty {ndim}-D array, got shape {arr.shape}")
-    if not np.all(np.isfinite(arr)):
-        raise ValueError(f"{name} must be finite (no nan or inf)")
-    return arr
+from snippets.checks import finite_array
 
 
 def linearization_errors(
@@ -38,10 +29,10 @@ def linearization_errors(
     """
     if not callable(f):
         raise TypeError(f"f must be callable, got {type(f).__name__}")
-    x = _finite_array("x", x, 1)
-    direction = _finite_array("direction", direction, 1)
-    lengths = _finite_array("lengths", lengths, 1)
-    A = _finite_array("A", A, 2)
+    x = finite_array("x", x, 1)
+    direction = finite_array("direction", direction, 1)
+    lengths = finite_array("lengths", lengths, 1)
+    A = finite_array("A", A, 2)
     fx = np.atleast_1d(np.asarray(f(x), dtype=float))
     if direction.shape != x.shape:
         raise ValueError(f"direction must have the shape of x, {x.shape}, got {direction.shape}")
@@ -62,8 +53,8 @@ def linearization_errors(
 
 def loglog_slope(lengths: np.ndarray, errors: np.ndarray) -> float:
     """Least-squares slope of log(errors) against log(lengths): the order p in error ~ C |h|^p."""
-    lengths = _finite_array("lengths", lengths, 1)
-    errors = _finite_array("errors", errors, 1)
+    lengths = finite_array("lengths", lengths, 1)
+    errors = finite_array("errors", errors, 1)
     if lengths.shape != errors.shape or lengths.size < 2:
         raise ValueError(f"need two or more (length, error) pairs of equal count, got {lengths.size} and {errors.size}")
     if np.any(lengths <= 0) or np.any(errors <= 0):

@@ -11,17 +11,13 @@ from collections.abc import Callable
 
 import numpy as np
 
+from snippets.checks import finite_array
+
 
 def _point(x, n: int | None = None, what: str = "x") -> np.ndarray:
-    if callable(x) or isinstance(x, (str, bytes)):
-        raise TypeError(f"{what} must be an array of numbers, got {type(x).__name__}")
-    arr = np.asarray(x, dtype=float)
-    if arr.ndim != 1 or arr.size == 0 or (n is not None and arr.size != n):
-        need = f"shape ({n},)" if n is not None else "a non-empty 1-D array"
-        raise ValueError(f"{what} must have {need}, got shape {arr.shape}")
-    if not np.all(np.isfinite(arr)):
-        raise ValueError(f"{what} must be finite (no nan or inf)")
-    return arr
+    if n is not None and not (callable(x) or isinstance(x, (str, bytes))) and np.shape(x) != (n,):
+        raise ValueError(f"{what} must have shape ({n},), got shape {np.shape(x)}")
+    return finite_array(what, x)
 
 
 # ---- Rosenbrock: f(x, y) = (1 - x)^2 + 100 (y - x^2)^2 ----------------------------------------

@@ -29,7 +29,7 @@ from snippets.autodiff import (
 from snippets.numerical import numerical_jacobian
 from snippets.seed_example import seed_jacobian
 from tests.conftest import ROOT
-from tests.test_chain_rule import shown_blocks
+from tests.shown_code import shown_blocks
 
 
 class Sym:

@@ -2,13 +2,8 @@
 
 from __future__ import annotations
 
-import json
-import os
-import re
 import subprocess
 import sys
-import textwrap
-from pathlib import Path
 
 import numpy as np
 import pytest
@@ -28,6 +23,7 @@ from snippets.chain_rule import (
 from snippets.numerical import numerical_jacobian
 from snippets.seed_example import seed_f, seed_jacobian, seed_symbols
 from tests.conftest import ROOT
+from tests.shown_code import section_text, shown_blocks
 
 coordinate = st.floats(min_value=-2, max_value=2, allow_nan=False, allow_infinity=False)
 # Central differences (h = 6e-6) on entries of size up to ~500 on |x|, |y| <= 2: truncation
@@ -175,82 +171,6 @@ def test_page_examples_run_and_agree():
     assert "agrees with diff: True" in out
     assert np.array2string(seed_jacobian(seed_f([1.0, 0.0])) @ seed_jacobian([1.0, 0.0])) in out
     assert float(out.split("max |numeric - B A| = ")[1].split()[0]) < 1e-8
-
-
-# ---- shown code blocks run alone (used by the other Part II test modules too) ---------------
-FENCE = re.compile(r"^( *)```python([^\n]*)\n(.*?)^\1```", re.M | re.S)
-INCLUDE_LINE = re.compile(r'^\s*--8<--\s+"([^"]+):([a-z][-_0-9a-z]*)"\s*$')
-
-
-def section_text(path: Path, name: str) -> str:
-    """The dedented text of section ``name`` of a snippet file, as pymdownx.snippets includes it."""
-    lines = path.read_text(encoding="utf-8").splitlines()
-    start = next(i for i, line in enumerate(lines) if line.strip() == f"# --8<-- [start:{name}]")
-    end = next(i for i, line in enumerate(lines) if line.strip() == f"# --8<-- [end:{name}]")
-    body = [line for line in lines[start + 1 : end] if "--8<-- [" not in line]
-    return textwrap.dedent("\n".join(body))
-
-
-TITLE = re.compile(r'\btitle="([^"]*)"')
-
-# Runs a chain of blocks in one namespace, as a reader pasting them one after another would,
-# and reports each block's own output (so a continuation's output can be compared with the page).
-CHAIN_DRIVER = """
-import contextlib, io, json, sys
-cells = json.loads(sys.argv[1])
-namespace = {"__name__": "__main__"}
-outputs = []
-for i, text in enumerate(cells):
-    buffer = io.StringIO()
-    with contextlib.redirect_stdout(buffer):
-        exec(compile(text, f"<shown block {i + 1} of the chain>", "exec"), namespace)
-    outputs.append(buffer.getvalue())
-print(json.dumps(outputs))
-"""
-
-
-def is_continuation(options: str) -> bool:
-    """A fence whose title starts with "Continued" runs after the block(s) it continues."""
-    title = TITLE.search(options)
-    return bool(title) and title.group(1).strip().lower().startswith("continued")
-
-
-def shown_blocks(page: Path, workdir: Path) -> list[tuple[str, str]]:
-    """Run every code block a reader sees on ``page``, in a fresh interpreter without the repo.
-
-    A shown block is a ```python fence that is not executed, or is executed with its source shown.
-    A block runs alone, except a continuation (title starting with "Continued"): it runs after
-    the last block that is not one and the continuations between, in one interpreter, as a
-    reader pasting them in order would. Returns (code, stdout of that block) pairs; fails with
-    the block's error if one does not run.
-    """
-    results = []
-    env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
-    env["MPLBACKEND"] = "Agg"
-    chain: list[str] = []
-    for match in FENCE.finditer(page.read_text(encoding="utf-8")):
-        options, body = match.group(2), match.group(3)
-        if 'exec="on"' in options and 'source="above"' not in options:
-            continue  # builds page text or a figure; not shown as code
-        parts = []
-        for line in textwrap.dedent(body).splitlines():
-            inc = INCLUDE_LINE.match(line)
-            parts.append(section_text(ROOT / inc.group(1), inc.group(2)) if inc else line)
-        code = "\n".join(parts)
-        if is_continuation(options):
-            assert chain, f"{page.name}: a continuation block has no block before it to continue:\n{code}"
-            if 'exec="on"' in options:
-                assert "session=" in options, f"{page.name}: an executed continuation needs session=:\n{code}"
-            chain.append(code)
-        else:
-            chain = [code]
-        run = subprocess.run([sys.executable, "-c", CHAIN_DRIVER, json.dumps(chain)], cwd=workdir, env=env,
-                             capture_output=True, text=True)
-        kind = f"a continuation (run after {len(chain) - 1} block(s))" if len(chain) > 1 else "a shown block"
-        assert run.returncode == 0, f"{page.name}: {kind} fails:\n{code}\n{run.stderr}"
-        results.append((code, json.loads(run.stdout)[-1]))
-    assert results, f"{page.name}: no shown code blocks found"
-    return results
 
 
 def test_shown_blocks_run_alone(tmp_path):

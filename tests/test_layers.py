@@ -265,7 +265,7 @@ def test_exercise_solutions():
 
 
 def test_shown_blocks_run_alone(tmp_path):
-    from tests.test_chain_rule import shown_blocks
+    from tests.shown_code import shown_blocks
 
     outputs = [out for _, out in shown_blocks(ROOT / "docs" / "layers.md", tmp_path)]
     assert len(outputs) >= 9

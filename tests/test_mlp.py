@@ -32,7 +32,7 @@ from snippets.mlp import (
 )
 from snippets.numerical import numerical_jacobian
 from tests.conftest import ROOT
-from tests.test_chain_rule import shown_blocks
+from tests.shown_code import shown_blocks
 
 # Central differences (h = 6e-6) of a loss of size ~1 whose third derivatives are O(10) on
 # these small nets: truncation ~ h^2 * 10 ~ 4e-10, round-off ~ 1e-16 / h ~ 2e-11. 1e-8

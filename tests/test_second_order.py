@@ -33,7 +33,7 @@ from snippets.second_order import (
     rosenbrock_hessian,
 )
 from tests.conftest import ROOT
-from tests.test_chain_rule import shown_blocks
+from tests.shown_code import shown_blocks
 
 x, y = sp.symbols("x y")
 F = (1 - x) ** 2 + 100 * (y - x**2) ** 2
