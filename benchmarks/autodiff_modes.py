@@ -15,7 +15,7 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from snippets.autodiff import jacobian_forward, jacobian_reverse, pass_counts, tall, wide  # noqa: E402
+from snippets.shared.autodiff import jacobian_forward, jacobian_reverse, pass_counts, tall, wide  # noqa: E402
 
 
 def best_of(func, repeat: int = 5) -> float:

@@ -12,7 +12,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from snippets.seed_example import as_point, seed_f, seed_jacobian
+from snippets.shared.running_example import as_point, seed_f, seed_jacobian
 
 
 def outer_g(u: np.ndarray) -> np.ndarray:
@@ -73,7 +73,7 @@ def composed_sympy():
     """(g o f)(x, y) as a 3 x 1 sympy column vector in the seed's symbols x, y."""
     import sympy as sp
 
-    from snippets.seed_example import seed_f_sympy
+    from snippets.shared.running_example import seed_f_sympy
 
     u, v = seed_f_sympy()
     return sp.Matrix([u * v, u - v, v**2])

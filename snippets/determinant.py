@@ -104,7 +104,7 @@ def square_figure(centre: tuple[float, float] = (1.0, 2.0), side: float = 0.2):
     about |det J| times larger, and its corners run the other way round (det J < 0)."""
     import matplotlib.pyplot as plt
 
-    from snippets.seed_example import seed_f, seed_jacobian
+    from snippets.shared.running_example import seed_f, seed_jacobian
 
     if not (np.isfinite(side) and side > 0):
         raise ValueError(f"side must be positive and finite, got {side}")

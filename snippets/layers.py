@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from snippets.checks import finite_array
+from snippets.shared.checks import finite_array
 
 
 def _same_size(a_name: str, a: np.ndarray, b_name: str, b: np.ndarray) -> None:

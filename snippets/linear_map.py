@@ -12,7 +12,7 @@ from collections.abc import Callable
 
 import numpy as np
 
-from snippets.checks import finite_array
+from snippets.shared.checks import finite_array
 
 
 def linearization_errors(
@@ -67,7 +67,7 @@ def slope_figure(p: tuple[float, float] = (1.0, 2.0), seed: int = 0):
     """Log-log plot of the linearization error of the running example at p, for J and for J^T."""
     import matplotlib.pyplot as plt
 
-    from snippets.seed_example import seed_f, seed_jacobian
+    from snippets.shared.running_example import seed_f, seed_jacobian
 
     p = np.asarray(p, dtype=float)
     direction = np.random.default_rng(seed).normal(size=2)
@@ -93,7 +93,7 @@ def grid_figure(p: tuple[float, float] = (1.0, 2.0), half_width: float = 0.4, li
     import matplotlib.pyplot as plt
     from matplotlib.patches import Polygon
 
-    from snippets.seed_example import seed_f, seed_jacobian
+    from snippets.shared.running_example import seed_f, seed_jacobian
 
     p = np.asarray(p, dtype=float)
     if not (np.isfinite(half_width) and half_width > 0):

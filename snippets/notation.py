@@ -14,7 +14,7 @@ from numbers import Integral
 
 import numpy as np
 
-from snippets.numerical import numerical_jacobian
+from snippets.shared.finite_differences import numerical_jacobian
 
 LAYOUTS = ("numerator", "denominator")
 
@@ -167,7 +167,7 @@ def rosetta_table_markdown() -> str:
     """The page's "Rosetta stone": the same derivatives in both layouts, the example's matrices from sympy."""
     import sympy as sp
 
-    from snippets.seed_example import seed_f_sympy, seed_symbols
+    from snippets.shared.running_example import seed_f_sympy, seed_symbols
 
     x, y = seed_symbols()
     numerator = seed_f_sympy().jacobian([x, y])
@@ -201,7 +201,7 @@ def batched_jacobian_figure(B: int = 3, seed: int = 0):
     import matplotlib.pyplot as plt
     from matplotlib.patches import Rectangle
 
-    from snippets.seed_example import seed_f
+    from snippets.shared.running_example import seed_f
 
     X = np.random.default_rng(seed).uniform(-2, 2, size=(B, 2))
     J = tensor_jacobian(lambda X: np.stack([seed_f(row) for row in X]), X)

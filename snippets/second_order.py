@@ -11,7 +11,7 @@ from collections.abc import Callable
 
 import numpy as np
 
-from snippets.checks import finite_array
+from snippets.shared.checks import finite_array
 
 
 def _point(x, n: int | None = None, what: str = "x") -> np.ndarray:
@@ -57,9 +57,9 @@ def hvp(grad: Callable, x, v) -> np.ndarray:
     """The Hessian-vector product H(x) v as one JVP of the gradient (forward over the gradient code).
 
     ``grad`` is code for the gradient written with ``+ - * / **`` and numpy functions, so that
-    snippets.autodiff's dual numbers can run through it: one forward pass, no n x n matrix.
+    snippets.shared.autodiff's dual numbers can run through it: one forward pass, no n x n matrix.
     """
-    from snippets.autodiff import jvp
+    from snippets.shared.autodiff import jvp
 
     if not callable(grad):
         raise TypeError(f"grad must be callable, got {type(grad).__name__}")
@@ -70,7 +70,7 @@ def hvp(grad: Callable, x, v) -> np.ndarray:
 
 def gauss_newton_product(residual: Callable, theta, v) -> np.ndarray:
     """J_r^T (J_r v) without forming J_r: one JVP (J_r v), then one VJP (w^T J_r) of the residuals."""
-    from snippets.autodiff import jvp, vjp
+    from snippets.shared.autodiff import jvp, vjp
 
     if not callable(residual):
         raise TypeError(f"residual must be callable, got {type(residual).__name__}")

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import http.server
+import io
 import os
+import runpy
 import shutil
 import subprocess
 import sys
@@ -15,6 +18,31 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
+SNIPPETS = ROOT / "snippets"
+os.environ.setdefault("MPLBACKEND", "Agg")  # figures draw without a display
+
+
+@pytest.fixture(scope="session")
+def example():
+    """Run a page's example file as a reader would, and return its global names.
+
+    ``example("rows_and_columns", "numeric_rows_columns")`` runs
+    ``snippets/rows_and_columns/numeric_rows_columns.py`` (what the page shows, byte for byte)
+    with its printing silenced; tests then compare the objects it made (arrays, functions,
+    matrices) with an independent reference. Each file runs once per test session.
+    """
+    cache: dict[Path, dict] = {}
+
+    def run(page: str, name: str) -> dict:
+        path = SNIPPETS / page / f"{name}.py"
+        if path not in cache:
+            if not path.is_file():
+                raise FileNotFoundError(f"no example file {path.relative_to(ROOT)}")
+            with contextlib.redirect_stdout(io.StringIO()):
+                cache[path] = runpy.run_path(str(path), run_name="__main__")
+        return cache[path]
+
+    return run
 
 
 def mkdocs_build(site_dir: Path, config: Path | None = None, cwd: Path = ROOT) -> subprocess.CompletedProcess:

@@ -12,7 +12,7 @@ import sympy as sp
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from snippets.autodiff import (
+from snippets.shared.autodiff import (
     RULES,
     CountingFunction,
     counts_table_markdown,
@@ -26,8 +26,8 @@ from snippets.autodiff import (
     vjp,
     wide,
 )
-from snippets.numerical import numerical_jacobian
-from snippets.seed_example import seed_jacobian
+from snippets.shared.finite_differences import numerical_jacobian
+from snippets.shared.running_example import seed_jacobian
 from tests.conftest import ROOT
 from tests.shown_code import shown_blocks
 
@@ -97,7 +97,7 @@ def polar(p):  # Part I: polar to Cartesian coordinates
 
 
 def explorer_layer(p):  # Part I explorer: tanh(W p + b) with its fixed W, b
-    from snippets.explorer import LAYER_B, LAYER_W
+    from snippets.shared.explorer import LAYER_B, LAYER_W
 
     return [np.tanh(LAYER_W[i, 0] * p[0] + LAYER_W[i, 1] * p[1] + LAYER_B[i]) for i in range(2)]
 
@@ -201,7 +201,7 @@ def test_part_one_examples_are_the_ones_in_part_one():
     """The generic rewrites above compute what Part I's own functions compute."""
     from snippets.determinant import coupling_forward
     from snippets.determinant import coupling_inverse as part_one_inverse
-    from snippets.explorer import explorer_f
+    from snippets.shared.explorer import explorer_f
 
     for p in np.random.default_rng(5).uniform(-2, 2, size=(10, 2)):
         np.testing.assert_allclose(coupling_layer(p), coupling_forward(p), rtol=1e-14)
@@ -307,7 +307,7 @@ def test_figure_builds():
 
 def test_page_examples_run_and_agree():
     out = subprocess.run(
-        [sys.executable, "-m", "snippets.autodiff"], cwd=ROOT, capture_output=True, text=True, check=True
+        [sys.executable, "-m", "snippets.shared.autodiff"], cwd=ROOT, capture_output=True, text=True, check=True
     ).stdout
     lines = out.splitlines()
     value_line = next(line for line in lines if line.startswith("value:"))
@@ -351,7 +351,7 @@ def test_exercise_solutions():
 # ---- added with the review fixes ---------------------------------------------------------------
 def test_tall_wide_demo_and_exercise_passes_on_the_page():
     out = subprocess.run(
-        [sys.executable, "-m", "snippets.autodiff"], cwd=ROOT, capture_output=True, text=True, check=True
+        [sys.executable, "-m", "snippets.shared.autodiff"], cwd=ROOT, capture_output=True, text=True, check=True
     ).stdout
     assert "tall: J is 200 x 2; forward and reverse mode agree: True" in out
     assert "wide: J is 2 x 200; forward and reverse mode agree: True" in out

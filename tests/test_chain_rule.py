@@ -20,8 +20,8 @@ from snippets.chain_rule import (
     outer_g,
     outer_g_jacobian,
 )
-from snippets.numerical import numerical_jacobian
-from snippets.seed_example import seed_f, seed_jacobian, seed_symbols
+from snippets.shared.finite_differences import numerical_jacobian
+from snippets.shared.running_example import seed_f, seed_jacobian, seed_symbols
 from tests.conftest import ROOT
 from tests.shown_code import section_text, shown_blocks
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from snippets.checks import finite_array
+from snippets.shared.checks import finite_array
 
 
 def test_returns_a_float_array():

@@ -22,8 +22,8 @@ from snippets.determinant import (
     square_figure,
     square_image_area_ratio,
 )
-from snippets.numerical import numerical_jacobian
-from snippets.seed_example import seed_f, seed_f_sympy, seed_jacobian, seed_symbols
+from snippets.shared.finite_differences import numerical_jacobian
+from snippets.shared.running_example import seed_f, seed_f_sympy, seed_jacobian, seed_symbols
 from tests.conftest import ROOT
 
 # Central differences (h = 6e-6) on these smooth maps with inputs |z| <= 3: error ~ 1e-9 per

@@ -21,7 +21,7 @@ import sympy as sp
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from snippets.explorer import (
+from snippets.shared.explorer import (
     DEFAULT_POINT,
     FUNCTIONS,
     GRID_N,
@@ -47,7 +47,7 @@ from snippets.explorer import (
     sample_record,
     summary_text,
 )
-from snippets.numerical import numerical_jacobian
+from snippets.shared.finite_differences import numerical_jacobian
 
 # The pages that show the figure (the lead inserts explorer_html() into both).
 FIGURE_PAGES = ("linear-map/", "determinant/")

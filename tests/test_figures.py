@@ -6,7 +6,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pytest
 
-from snippets.figures import svg_figure
+from snippets.shared.figures import svg_figure
 
 
 def make_figure() -> plt.Figure:

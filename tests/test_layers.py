@@ -30,7 +30,7 @@ from snippets.layers import (
     tanh_jacobian,
     tanh_vjp,
 )
-from snippets.numerical import numerical_jacobian
+from snippets.shared.finite_differences import numerical_jacobian
 from tests.conftest import ROOT
 
 # Central differences (default h = 6e-6) on these smooth functions with entries of size <= ~10:

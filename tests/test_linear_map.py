@@ -13,8 +13,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from snippets.linear_map import grid_figure, linearization_errors, loglog_slope, slope_figure
-from snippets.numerical import numerical_jacobian
-from snippets.seed_example import seed_f, seed_f_sympy, seed_jacobian, seed_symbols
+from snippets.shared.finite_differences import numerical_jacobian
+from snippets.shared.running_example import seed_f, seed_f_sympy, seed_jacobian, seed_symbols
 from tests.conftest import ROOT
 
 LENGTHS = np.logspace(-4, -1, 13)

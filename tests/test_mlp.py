@@ -30,7 +30,7 @@ from snippets.mlp import (
     train,
     unflatten,
 )
-from snippets.numerical import numerical_jacobian
+from snippets.shared.finite_differences import numerical_jacobian
 from tests.conftest import ROOT
 from tests.shown_code import shown_blocks
 

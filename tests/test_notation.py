@@ -21,8 +21,8 @@ from snippets.notation import (
     shape_table_markdown,
     tensor_jacobian,
 )
-from snippets.numerical import numerical_jacobian
-from snippets.seed_example import seed_f, seed_f_sympy, seed_jacobian, seed_symbols
+from snippets.shared.finite_differences import numerical_jacobian
+from snippets.shared.running_example import seed_f, seed_f_sympy, seed_jacobian, seed_symbols
 from tests.conftest import ROOT
 
 # tensor_jacobian uses central differences with h = 6e-6: truncation ~ h^2 |f'''| / 6 ~ 1e-10

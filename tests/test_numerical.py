@@ -21,7 +21,7 @@ from snippets.numerical import (
     relative_error,
     step_error_figure,
 )
-from snippets.seed_example import seed_f_sympy, seed_jacobian, seed_symbols
+from snippets.shared.running_example import seed_f_sympy, seed_jacobian, seed_symbols
 from tests.conftest import ROOT
 
 

@@ -11,7 +11,7 @@ import sympy as sp
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from snippets.seed_example import (
+from snippets.shared.running_example import (
     as_point,
     seed_f,
     seed_f_sympy,
@@ -19,7 +19,7 @@ from snippets.seed_example import (
     seed_jacobian_sympy,
     seed_symbols,
 )
-from snippets.numerical import numerical_jacobian
+from snippets.shared.finite_differences import numerical_jacobian
 from tests.conftest import ROOT
 
 # Central differences with step H have truncation error ~ H^2 * |f'''| / 6 and round-off
@@ -104,7 +104,7 @@ def test_bad_points_are_rejected_with_a_clear_message(bad, error, message):
 def test_page_examples_run_and_agree():
     """The page's examples (the __main__ sections) run, and print what the functions compute."""
     out = subprocess.run(
-        [sys.executable, "-m", "snippets.seed_example"], cwd=ROOT, capture_output=True, text=True, check=True
+        [sys.executable, "-m", "snippets.shared.running_example"], cwd=ROOT, capture_output=True, text=True, check=True
     ).stdout
     assert out.count("Matrix([[2*x*y, x**2], [5, cos(y)]])") == 2  # the seed's listing and .jacobian
     assert np.array2string(seed_jacobian([1.0, 2.0])) in out

@@ -2,7 +2,7 @@
 
 Functions to differentiate are plain Python/numpy code on a list or array of scalars, using
 ``+ - * / **`` and ``np.sin, np.cos, np.exp, np.log, np.tanh, np.sqrt`` (numpy calls our
-objects' methods of the same name). ``python -m snippets.autodiff`` prints what the page
+objects' methods of the same name). ``python -m snippets.shared.autodiff`` prints what the page
 "Forward and reverse mode" shows.
 """
 

@@ -23,7 +23,7 @@ import math
 
 import numpy as np
 
-from snippets.seed_example import as_point, seed_f, seed_jacobian
+from snippets.shared.running_example import as_point, seed_f, seed_jacobian
 
 #: The functions the reader can pick, in the order the figure lists them.
 FUNCTIONS = ("seed", "polar", "layer")
@@ -211,7 +211,7 @@ def static_figure(name: str, p=None, radius: float = RADIUS_DEFAULT) -> str:
     """The still image of the figure at p (matplotlib, made at build time) as inline SVG."""
     import matplotlib.pyplot as plt
 
-    from snippets.figures import svg_figure
+    from snippets.shared.figures import svg_figure
 
     name = check_function(name)
     p = as_point(DEFAULT_POINT[name] if p is None else p)

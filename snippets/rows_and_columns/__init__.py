@@ -1,0 +1,1 @@
+"""The examples of docs/rows-and-columns.md, one file per shown block."""
