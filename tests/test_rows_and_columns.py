@@ -81,6 +81,8 @@ def test_shown_rows_and_columns_equal_the_exact_jacobian(example):
     np.testing.assert_allclose(ns["J_rows"], J, atol=FD_TOL, rtol=0)
     np.testing.assert_allclose(ns["J_cols"], J, atol=FD_TOL, rtol=0)
     np.testing.assert_allclose(ns["f"](np.array([1.0, 2.0])), seed_f([1.0, 2.0]), rtol=1e-15)
+    assert ns["error_rows"] == np.max(np.abs(ns["J_rows"] - J)) < FD_TOL
+    assert ns["error_cols"] == np.max(np.abs(ns["J_cols"] - J)) < FD_TOL
 
 
 @settings(max_examples=60, deadline=None)
@@ -113,12 +115,14 @@ def test_steepest_ascent_numbers_match_the_gradient_by_hand(example):
     grad = np.array([4.0, 1.0])  # (2xy, x^2) at (1, 2), worked on the page
     np.testing.assert_array_equal(ns["grad"], grad)
     exact_angle = np.degrees(np.arctan2(1.0, 4.0))
+    assert ns["gradient_angle"] == pytest.approx(exact_angle, rel=1e-15)
     assert abs(ns["best"] - exact_angle) <= 0.05 + 1e-9  # half the 0.1-degree grid
+    assert ns["difference"] == pytest.approx(np.sqrt(17) - ns["rates"].max(), abs=1e-15)
     # Sampling error: the best of 3600 angles misses by <= 0.05 degree, so the largest rate
     # is below |grad| by at most |grad| (1 - cos 0.05 deg) < 2e-6; the page says "about 1e-6".
     assert 0 <= np.sqrt(17) - ns["rates"].max() < 2e-6
     assert abs(ns["rates"].min() + np.sqrt(17)) < 2e-6
-    assert abs((ns["worst"] - ns["best"]) - 180) <= 0.1
+    assert ns["turn"] == ns["worst"] - ns["best"] and abs(ns["turn"] - 180) <= 0.1
     # Every rate is grad . u (the JVP of a linear map in u), bounded by |grad| (Cauchy-Schwarz).
     np.testing.assert_allclose(ns["rates"], ns["directions"] @ grad, atol=FD_TOL)
 
@@ -140,7 +144,8 @@ def test_exercise_vjp_row_1_minus_row_2(example):
     x, y = seed_symbols()
     J = seed_f_sympy().jacobian([x, y]).subs({x: 1, y: 2})
     assert sp.Matrix([[1, -1]]) * J == sp.Matrix([[-1, 1 - sp.cos(2)]])
-    np.testing.assert_allclose(ns["u"] @ ns["J"], [-1, 1 - np.cos(2)], rtol=1e-15)
+    np.testing.assert_allclose(ns["uJ"], [-1, 1 - np.cos(2)], rtol=1e-15)
+    np.testing.assert_allclose(ns["by_hand"], [-1, 1 - np.cos(2)], rtol=1e-15)
     np.testing.assert_allclose(ns["J"], seed_jacobian([1.0, 2.0]), rtol=1e-15)
 
 
@@ -149,9 +154,9 @@ def test_exercise_jvp_column_sum(example):
     x, y = seed_symbols()
     J = seed_f_sympy().jacobian([x, y]).subs({x: 1, y: 2})
     assert J * sp.Matrix([1, 1]) == sp.Matrix([5, 5 + sp.cos(2)])
-    np.testing.assert_allclose(ns["J"] @ ns["v"], [5, 5 + np.cos(2)], rtol=1e-15)
-    fd = (ns["f"](ns["p"] + ns["h"] * ns["v"]) - ns["f"](ns["p"] - ns["h"] * ns["v"])) / (2 * ns["h"])
-    np.testing.assert_allclose(fd, [5, 5 + np.cos(2)], atol=FD_TOL)
+    np.testing.assert_allclose(ns["Jv"], [5, 5 + np.cos(2)], rtol=1e-15)
+    np.testing.assert_allclose(ns["central"], [5, 5 + np.cos(2)], atol=FD_TOL)
+    np.testing.assert_allclose(ns["f"](np.array([0.5, -1.0])), seed_f([0.5, -1.0]), rtol=1e-15)
 
 
 def test_exercise_count_rows_and_columns(example):
@@ -170,3 +175,4 @@ def test_exercise_descent_direction_and_rate(example):
     np.testing.assert_allclose(ns["down"], np.array(u, float).ravel(), rtol=1e-15)
     assert sp.simplify((grad.T * u)[0] + sp.sqrt(17)) == 0
     np.testing.assert_allclose(ns["down"] @ ns["grad"], -np.sqrt(17), rtol=1e-15)
+    assert ns["rate"] == pytest.approx(-np.sqrt(17), rel=1e-15) and ns["by_hand"] == -np.sqrt(17)
