@@ -1,21 +1,22 @@
-"""Shared fixtures: the site is built once per test session, and served once for the browser."""
+"""Shared fixtures: a page's examples run in-process; the site is built once per test run (shared
+by the pytest-xdist workers), served once per worker, and visited in one Chromium per worker."""
 
 from __future__ import annotations
 
 import contextlib
-import functools
-import http.server
+import fcntl
 import io
 import os
+import re
 import runpy
-import shutil
 import subprocess
 import sys
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+
+from tests import site_checks as checks
 
 ROOT = Path(__file__).resolve().parent.parent
 SNIPPETS = ROOT / "snippets"
@@ -56,52 +57,30 @@ def mkdocs_build(site_dir: Path, config: Path | None = None, cwd: Path = ROOT) -
 
 @pytest.fixture(scope="session")
 def built_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The site, built once with --strict into a temporary folder."""
-    site = tmp_path_factory.mktemp("site")
-    result = mkdocs_build(site)
-    if result.returncode != 0:
-        pytest.fail(f"mkdocs build --strict failed:\n{result.stdout}\n{result.stderr}", pytrace=False)
+    """The site, built once with --strict. Under pytest-xdist the first worker to get here
+    builds it into the run's shared temporary folder while the others wait on a file lock."""
+    shared = tmp_path_factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        shared = shared.parent  # the folder all workers of this run share
+    site, failed = shared / "built-site", shared / "built-site.failed"
+    with open(shared / "built-site.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not site.exists() and not failed.exists():
+            result = mkdocs_build(site)
+            if result.returncode != 0:
+                failed.write_text(f"mkdocs build --strict failed:\n{result.stdout}\n{result.stderr}")
+        fcntl.flock(lock, fcntl.LOCK_UN)
+    if failed.exists():
+        pytest.fail(failed.read_text(), pytrace=False)
     return site
-
-
-def site_pages(site: Path) -> list[Path]:
-    """Every HTML page of a built site, found by walking it (404.html excluded)."""
-    return sorted(p for p in site.rglob("*.html") if p.name != "404.html")
-
-
-class _QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, *args) -> None:  # keep test output clean
-        pass
 
 
 @pytest.fixture(scope="session")
 def site_url(built_site: Path) -> Iterator[str]:
     """The built site served over HTTP on 127.0.0.1 (a free port)."""
-    handler = functools.partial(_QuietHandler, directory=str(built_site))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}/"
+    server, url = checks.serve(built_site)
+    yield url
     server.shutdown()
-
-
-def find_chromium() -> str | None:
-    """A Chromium for Playwright: $CHROMIUM, else Debian's, else None (Playwright's own)."""
-    for candidate in (os.environ.get("CHROMIUM"), "/usr/bin/chromium", shutil.which("chromium")):
-        if candidate and Path(candidate).exists():
-            return candidate
-    return None
-
-
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-    "--disable-sync",
-]
 
 
 @pytest.fixture(scope="session")
@@ -109,10 +88,9 @@ def browser():
     """Headless Chromium driven by Playwright. Skips locally without one; fails when CI is set."""
     from playwright.sync_api import Error, sync_playwright
 
-    executable = find_chromium()
     with sync_playwright() as pw:
         try:
-            browser = pw.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
+            browser = pw.chromium.launch(executable_path=checks.find_chromium(), args=checks.CHROMIUM_ARGS)
         except Error as exc:
             message = (
                 "No Chromium for the browser tests. Install Debian's: `apt-get install chromium` "
@@ -125,23 +103,7 @@ def browser():
         browser.close()
 
 
-# ---- Reader-facing checks (tests/test_browser.py, tests/test_links_and_code.py) --------------
-
-
 def configured_site_url() -> str:
     """``site_url`` from mkdocs.yml: the address <link rel="canonical"> points to."""
-    import re
-
     match = re.search(r"^site_url:\s*(\S+)", (ROOT / "mkdocs.yml").read_text(encoding="utf-8"), re.M)
     return match.group(1) if match else ""
-
-
-@pytest.fixture(scope="session")
-def copy_paste_run(built_site: Path):
-    """Every Python code block of the built site, started running in the background (parallel
-    subprocesses) as soon as a test asks for it; ``.problems()`` waits for the results."""
-    from tests.site_checks import CopyPasteRun
-
-    run = CopyPasteRun(built_site)
-    yield run
-    run.shutdown()

@@ -1,38 +1,75 @@
 """Checks of a built site as a reader meets it, written as plain functions.
 
 Each ``*_problems`` function returns a list of messages, one per defect, each starting with the
-page it concerns (``/jacobian/``); an empty list means the check passed. The tests run them on
-the real site (tests/test_browser.py, tests/test_links_and_code.py, tests/test_reproducible.py)
-and on small hand-made broken sites (tests/test_site_checks.py), so each check is itself tested.
+page or file it concerns (``/jacobian/``); an empty list means the check passed. The tests run
+them on the real site and on small hand-made broken sites (tests/test_site_checks.py), so each
+check is itself tested.
 
-Static checks read the HTML files: internal links and anchors, and the copy-paste check.
-Browser checks read what :func:`visit_pages` collected from each page in headless Chromium.
-
-Copy-paste convention: the text of every Python code block (``language-python`` etc.; what
-Material's copy button copies) runs alone in a fresh interpreter from an empty directory, and
-prints what the page shows when a text block (markdown-exec's output) follows it directly. A
-block meant as a continuation says so visibly with a title that starts with "Continued"
-(```` ```python title="Continued from the block above" ````); it runs after the blocks it
-continues. On a notebook page every cell continues the one above it (the page shows them as
-numbered cells), so the cells run in order, as their copy buttons copy them.
+Static checks read the HTML files: internal links and anchors, and the shown code. Every Python
+block a page shows is the text of an example file under ``snippets/`` (or of a named section of
+one, for a short chain of blocks that share state, each later block titled "Continued...");
+:func:`run_example` runs such a file alone in a fresh interpreter from an empty directory and
+compares what it prints with what the page shows. Browser checks read what
+:func:`visit_pages` collected from each page in headless Chromium (one configuration:
+:data:`CHROMIUM_ARGS`), from a site served by :func:`serve`.
 """
 
 from __future__ import annotations
 
 import difflib
+import functools
 import gzip
-import html
+import http.server
 import os
 import re
+import shutil
 import subprocess
 import sys
 import tempfile
+import textwrap
+import threading
 from collections.abc import Iterable
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import unquote, urljoin, urlsplit
+
+# ---------------------------------------------------------------------------------------------
+# Serving a site and the browser that visits it
+
+# Debian's Chromium, run as root, with no background traffic to hosts this machine cannot reach.
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+    "--disable-sync",
+]
+
+
+def find_chromium() -> str | None:
+    """A Chromium for Playwright: $CHROMIUM, else Debian's, else None (Playwright's own)."""
+    for candidate in (os.environ.get("CHROMIUM"), "/usr/bin/chromium", shutil.which("chromium")):
+        if candidate and Path(candidate).exists():
+            return candidate
+    return None
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args) -> None:  # keep test output clean
+        pass
+
+
+def serve(site: Path) -> tuple[http.server.ThreadingHTTPServer, str]:
+    """Serve a folder on 127.0.0.1 (a free port) in a background thread; the server and its URL.
+    Stop it with ``server.shutdown()``."""
+    handler = functools.partial(_QuietHandler, directory=str(site))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server, f"http://127.0.0.1:{server.server_address[1]}/"
+
 
 # ---------------------------------------------------------------------------------------------
 # Pages
@@ -46,6 +83,19 @@ def reader_pages(site: Path) -> list[str]:
     )
 
 
+def source_pages(root: Path) -> list[str]:
+    """The URL path of every page the site should have, told by its sources: each Markdown
+    page of ``docs/`` and each notebook (``docs/notebooks/*.py``), plus ``404.html``. The tests
+    check that the built site has exactly these (:func:`reader_pages`)."""
+    docs = Path(root) / "docs"
+    paths = ["404.html"]
+    for md in docs.rglob("*.md"):
+        rel = md.relative_to(docs).with_suffix("").as_posix()
+        paths.append("" if rel == "index" else rel.removesuffix("/index") + "/")
+    paths += [nb.relative_to(docs).with_suffix("").as_posix() + "/" for nb in (docs / "notebooks").glob("*.py")]
+    return sorted(paths)
+
+
 def page_name(path: str) -> str:
     """How messages name a page: its URL path from the site root."""
     return "/" + path
@@ -53,6 +103,11 @@ def page_name(path: str) -> str:
 
 def _page_file(site: Path, path: str) -> Path:
     return site / (path + "index.html" if path == "" or path.endswith("/") else path)
+
+
+def read_page(site: Path, path: str) -> str:
+    """The HTML of the page at URL path ``path`` of a built site."""
+    return _page_file(site, path).read_text(encoding="utf-8")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -258,139 +313,135 @@ def link_problems(site: Path, site_url: str = "") -> list[str]:
 
 
 # ---------------------------------------------------------------------------------------------
-# Copy-paste: every Python block runs alone in a fresh interpreter from an empty directory
+# Shown code: every Python block a page shows is an example file under snippets/ (or a section
+# of one), and every example file runs alone, as copied, and prints what the page shows.
+
+INCLUDE = re.compile(r'^[ \t]*--8<--[ \t]+"([^"]+)"[ \t]*$', re.M)
+SECTION_MARK = re.compile(r"^\s*# --8<-- \[(start|end):([a-z][-_0-9a-z]*)\]\s*$")
+
+
+def included_examples(root: Path) -> list[str]:
+    """Every ``file`` or ``file:section`` that a Markdown page of ``docs/`` includes, in page order."""
+    refs: list[str] = []
+    for md in sorted((Path(root) / "docs").rglob("*.md")):
+        refs += [r for r in INCLUDE.findall(md.read_text(encoding="utf-8")) if r not in refs]
+    return refs
+
+
+def example_text(root: Path, ref: str) -> str:
+    """The text a page shows for an include: the whole file less its section markers, or one
+    section dedented (as pymdownx.snippets includes it), trailing white space removed."""
+    file, _, section = ref.partition(":")
+    lines = (Path(root) / file).read_text(encoding="utf-8").splitlines()
+    if not section:
+        return "\n".join(line for line in lines if not SECTION_MARK.match(line)).rstrip()
+    inside, body = False, []
+    for line in lines:
+        mark = SECTION_MARK.match(line)
+        if mark and mark.group(2) == section:
+            inside = mark.group(1) == "start"
+        elif inside and not mark:
+            body.append(line)
+    return textwrap.dedent("\n".join(body)).rstrip()
 
 
 @dataclass
-class Script:
-    """Code to run in a fresh interpreter, and what it must print (None: anything)."""
+class Example:
+    """An example file, and the blocks of the site that show it (or its sections)."""
 
-    where: str
-    code: str
-    expected: str | None = None
-    expect_suffix: bool = False  # a continuation prints its predecessors' output first
+    file: str  # path relative to the repository
+    blocks: list[CodeBlock] = field(default_factory=list)
 
-
-def chain_script(blocks: list[CodeBlock]) -> str:
-    """One script that runs blocks in order in one namespace, as a reader pasting them one
-    after another would; a traceback names the block (``File "<code block 3>"``)."""
-    cells = [(b.where, b.text) for b in blocks]
-    return (
-        "cells = " + repr(cells) + "\n"
-        "namespace = {'__name__': '__main__'}\n"
-        "for where, text in cells:\n"
-        "    exec(compile(text, '<' + where + '>', 'exec'), namespace)\n"
-    )
+    @property
+    def expected(self) -> str | None:
+        """What the file prints when run alone: the outputs its blocks show, in order (None if
+        a block shows no output)."""
+        if not self.blocks or any(b.output is None for b in self.blocks):
+            return None
+        return "\n".join(b.output for b in self.blocks)
 
 
-def notebook_script(cells: list[CodeBlock]) -> str:
-    """One script that runs notebook cells in order in a fresh IPython shell (what a reader
-    pastes notebook cells into: it understands ``%magics`` and shows the last expression)."""
-    return (
-        "import sys, traceback\n"
-        "from IPython.core.interactiveshell import InteractiveShell\n"
-        "class Shell(InteractiveShell):\n"
-        "    def enable_gui(self, gui=None):  # %matplotlib inline: no GUI event loop to start\n"
-        "        pass\n"
-        "shell = Shell.instance()\n"
-        "shell.history_manager.enabled = False\n"
-        f"cells = {[(c.where, c.text) for c in cells]!r}\n"
-        "for where, text in cells:\n"
-        "    result = shell.run_cell(text, store_history=False)\n"
-        "    error = result.error_before_exec or result.error_in_exec\n"
-        "    if error is not None:\n"
-        "        print(f'{where} raised:', file=sys.stderr)\n"
-        "        traceback.print_exception(error, file=sys.stderr)\n"
-        "        sys.exit(1)\n"
-    )
+def shown_examples(site: Path, root: Path) -> tuple[dict[str, Example], list[str]]:
+    """Match every Python block of the built site with the example file it shows.
 
-
-def python_scripts(site: Path) -> tuple[list[Script], list[str]]:
-    """What the copy-paste check runs: each Python block alone (a continuation after the blocks
-    it continues), and each notebook page's cells in order. Also returns problems found while
-    collecting them."""
-    site = Path(site)
-    scripts: list[Script] = []
+    Problems: a block whose text is in no included file (nothing tests it), a section after
+    the first of a file not marked as a continuation, pages without language classes.
+    """
+    refs = included_examples(root)
+    by_text = {example_text(root, r): r for r in refs}
+    examples = {r.partition(":")[0]: Example(r.partition(":")[0]) for r in refs}
     problems: list[str] = []
     for path in reader_pages(site):
-        blocks = code_blocks(_page_file(site, path).read_text(encoding="utf-8"), path)
-        material = [b for b in blocks if not b.notebook]
-        if material and all(b.language is None for b in material):
+        blocks = [b for b in code_blocks(_page_file(site, path).read_text(encoding="utf-8"), path) if not b.notebook]
+        if blocks and all(b.language is None for b in blocks):
             problems.append(
                 f"{page_name(path)}: its code blocks carry no language class, so Python blocks "
                 "cannot be told from others: set `pygments_lang_class: true` under "
                 "pymdownx.highlight in mkdocs.yml"
             )
             continue
-        chain: list[CodeBlock] = []
-        for block in (b for b in material if b.is_python):
-            if not block.continued:
-                chain = [block]
-                scripts.append(Script(block.where, block.text, block.output))
-            elif not chain:
-                problems.append(f"{block.where}: says it continues a block, but no Python block precedes it")
-            else:
-                chain.append(block)
-                where = f"{block.where}, run after {chain[0].where}" + (" and the blocks between" if len(chain) > 2 else "")
-                scripts.append(Script(where, chain_script(chain), block.output, expect_suffix=True))
-        cells = [b for b in blocks if b.notebook]
-        if cells:
-            scripts.append(Script(f"{page_name(path)} notebook cells 1-{len(cells)} in order", notebook_script(cells)))
-    return scripts, problems
+        for block in (b for b in blocks if b.is_python):
+            ref = by_text.get(block.text)
+            if ref is None:
+                problems.append(f"{block.where}: shows Python code that is in no example file under snippets/, "
+                                "so no test runs it")
+                continue
+            example = examples[ref.partition(":")[0]]
+            if example.blocks and ":" in ref and not block.continued:
+                problems.append(f"{block.where}: shows a later section of {example.file} (it runs after the "
+                                "sections before it) without a title starting with 'Continued'")
+            example.blocks.append(block)
+    return examples, problems
 
 
 def _normalize_output(text: str) -> str:
     return "\n".join(line.rstrip() for line in text.strip("\n").splitlines())
 
 
-def run_script(script: Script, python: str = sys.executable, timeout: float = 300) -> str | None:
-    """Run one script alone, from a new empty directory; a problem message, or None."""
-    with tempfile.TemporaryDirectory(prefix="copy-paste-") as empty:
+def _error_lines(stderr: str, file: str) -> str:
+    """The lines of a traceback that name the failing place in ``file`` and the error itself,
+    whatever else the Python version adds (3.13 prints more lines than 3.11)."""
+    lines = stderr.strip().splitlines()
+    name = Path(file).name
+    keep = [i for i, line in enumerate(lines) if line.lstrip().startswith("File ") and name in line]
+    picked = [lines[keep[-1]], lines[keep[-1] + 1]] if keep and keep[-1] + 1 < len(lines) else []
+    return "\n".join(picked + lines[-1:])
+
+
+def run_example(path: Path, expected: str | None = None, python: str = sys.executable, timeout: float = 300) -> str | None:
+    """Run one file alone (``python -I``: no PYTHONPATH, no user site, not even its own folder on
+    the path) from a new empty directory; a problem message, or None."""
+    with tempfile.TemporaryDirectory(prefix="example-") as empty:
         env = {k: os.environ[k] for k in ("PATH", "HOME", "LANG", "LC_ALL", "TMPDIR") if k in os.environ}
         env["MPLBACKEND"] = "Agg"
-        env["IPYTHONDIR"] = os.path.join(tempfile.gettempdir(), "copy-paste-ipython")
         try:
-            result = subprocess.run(
-                [python, "-I", "-c", script.code], cwd=empty, env=env, capture_output=True, text=True, timeout=timeout
-            )
+            result = subprocess.run([python, "-I", str(path)], cwd=empty, env=env, capture_output=True, text=True,
+                                    timeout=timeout)
         except subprocess.TimeoutExpired:
-            return f"{script.where}: still running after {timeout:.0f} s in a fresh interpreter"
+            return f"{path.name}: still running after {timeout:.0f} s in a fresh interpreter"
     if result.returncode != 0:
-        tail = "\n".join((result.stderr.strip() or result.stdout.strip()).splitlines()[-8:])
-        return f"{script.where}: fails when run alone in a fresh interpreter (exit {result.returncode}):\n{tail}"
-    if script.expected is not None:
-        got, want = _normalize_output(result.stdout), _normalize_output(script.expected)
-        ok = got.endswith(want) if script.expect_suffix else got == want
-        if not ok:
+        return (f"{path}: fails when run alone in a fresh interpreter (exit {result.returncode}):\n"
+                + _error_lines(result.stderr or result.stdout, str(path)))
+    if expected is not None:
+        got, want = _normalize_output(result.stdout), _normalize_output(expected)
+        if got != want:
             diff = "\n".join(difflib.unified_diff(want.splitlines(), got.splitlines(), "shown on the page", "printed", lineterm=""))
-            return f"{script.where}: prints something other than the output the page shows:\n{diff}"
+            return f"{path}: prints something other than the output the page shows:\n{diff}"
     return None
 
 
-class CopyPasteRun:
-    """The copy-paste check started in the background: every script of :func:`python_scripts`
-    runs in its own subprocess, ``jobs`` at a time; :meth:`problems` waits for them."""
+def notebook_cell_problems(site: Path, source: Path, page: str) -> list[str]:
+    """The cells a notebook page shows (and copies) are the code cells of its source, in order."""
+    import jupytext
 
-    def __init__(self, site: Path, python: str = sys.executable, jobs: int | None = None) -> None:
-        self.scripts, self._problems = python_scripts(site)
-        self._pool = ThreadPoolExecutor(max_workers=jobs or os.cpu_count() or 2)
-        self._futures = [self._pool.submit(run_script, s, python) for s in self.scripts]
-
-    def problems(self) -> list[str]:
-        return self._problems + [r for r in (f.result() for f in self._futures) if r]
-
-    def shutdown(self) -> None:
-        self._pool.shutdown(wait=True, cancel_futures=True)
-
-
-def copy_paste_problems(site: Path, python: str = sys.executable, jobs: int | None = None) -> list[str]:
-    """Run every Python block and notebook of the site, in parallel subprocesses."""
-    run = CopyPasteRun(site, python, jobs)
-    try:
-        return run.problems()
-    finally:
-        run.shutdown()
-
+    cells = [c.source.rstrip() for c in jupytext.read(source).cells if c.cell_type == "code"]
+    shown = [b.text.rstrip() for b in code_blocks(_page_file(site, page).read_text(encoding="utf-8"), page) if b.notebook]
+    if shown == cells:
+        return []
+    for i, (a, b) in enumerate(zip(cells, shown)):
+        if a != b:
+            return [f"{page_name(page)}: notebook cell {i + 1} shows other code than {source.name}:\n{b[:200]!r}"]
+    return [f"{page_name(page)}: shows {len(shown)} code cells, {source.name} has {len(cells)}"]
 
 # ---------------------------------------------------------------------------------------------
 # Reproducible output
@@ -438,7 +489,7 @@ def _first_difference(da: bytes, db: bytes) -> str:
 RAW_TEX = re.compile(r"\\[A-Za-z]+|\\[()\[\]]|\$\$|\$[^$\s][^$\n]{0,200}?[\\^_{}][^$\n]{0,200}?\$")
 
 # Text nodes a reader sees as prose (not code, not rendered math), the page title included.
-_PROSE_JS = """() => {
+PROSE_JS = """() => {
   const skip = 'pre, code, kbd, samp, script, style, noscript, textarea, template, .katex, .arithmatex';
   const out = [document.title];
   const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
@@ -600,7 +651,7 @@ def collect(page, report: PageReport, *, content: bool) -> None:
     report.content = content
     if content:
         report.math = page.evaluate(_MATH_JS)
-        report.prose = page.evaluate(_PROSE_JS)
+        report.prose = page.evaluate(PROSE_JS)
         report.copied = [tuple(x) for x in page.evaluate(_COPY_JS)]
     report.palette = page.evaluate(_PALETTE_JS)
 
@@ -767,8 +818,3 @@ def copy_button_problems(site: Path, reports: Iterable[PageReport]) -> list[str]
                 diff = "\n".join(difflib.unified_diff(block.text.splitlines(), (text or "").splitlines(), "in the HTML", "copied", lineterm=""))
                 problems.append(f"{block.where}: the copy button copies other text than the block shows:\n{diff}")
     return problems
-
-
-def html_text(fragment: str) -> str:
-    """Plain text of an HTML fragment (used in messages)."""
-    return html.unescape(re.sub(r"<[^>]+>", "", fragment))

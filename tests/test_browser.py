@@ -1,9 +1,11 @@
 """Every page of the built site in headless Chromium, as a reader meets it.
 
-One visit per page and palette (light, then dark as the reader's system prefers) collects what
-the checks in tests/site_checks.py need; each test below asserts one of them on every page.
-axe-core runs all its default rules in the light palette, and the colour rules again in the
-dark one.
+One test per page (the page list comes from the sources, :func:`site_checks.source_pages`, and
+is checked against the built site): the page is visited in the light palette, where axe-core
+runs all its default rules, and in the dark one, where it runs the colour rules again; math,
+traffic, accessibility, copy buttons and palette are all asserted on that visit. Then, with
+JavaScript off, the math must already be there; and the KaTeX fonts must come from preloads
+with no layout shift.
 """
 
 from __future__ import annotations
@@ -13,65 +15,93 @@ from pathlib import Path
 import pytest
 
 from tests import site_checks as checks
+from tests.conftest import ROOT
 
-# The page's text without code (where TeX is quoted on purpose) and without rendered math.
-# (tests/test_math_render.py imports it; site_checks.math_problems reads the same text node by node.)
-PROSE_JS = """() => { const c = document.body.cloneNode(true);
-  c.querySelectorAll("pre, code, .katex, script, style").forEach((e) => e.remove());
-  return c.textContent; }"""
+PAGES = checks.source_pages(ROOT)
 
 
-@pytest.fixture(scope="module")
-def reports(browser, built_site: Path, site_url: str, copy_paste_run) -> dict[str, list[checks.PageReport]]:
-    # copy_paste_run: start the copy-paste subprocesses now, so they overlap with the browser.
+@pytest.fixture(scope="session")
+def axe_script() -> str:
     from axe_playwright_python.sync_playwright import Axe
 
-    axe_script = Axe().axe_script
-    pages = checks.reader_pages(built_site)
-    light = checks.visit_pages(browser, site_url, pages, "light", axe_script=axe_script, batch=2)
-    dark = checks.visit_pages(
-        browser, site_url, pages, "dark", axe_script=axe_script, axe_rules=checks.COLOUR_RULES, content=False, batch=2
+    return Axe().axe_script
+
+
+def test_the_page_list_is_the_built_site(built_site: Path):
+    assert set(PAGES) == set(checks.reader_pages(built_site))
+    assert {"", "404.html"} <= set(PAGES) and len(PAGES) >= 4
+
+
+@pytest.mark.parametrize("path", PAGES, ids=lambda p: "/" + p)
+def test_page_as_a_reader_meets_it(path: str, browser, built_site: Path, site_url: str, axe_script: str):
+    light = checks.visit_pages(browser, site_url, [path], "light", axe_script=axe_script, batch=1)
+    dark = checks.visit_pages(browser, site_url, [path], "dark", axe_script=axe_script,
+                              axe_rules=checks.COLOUR_RULES, content=False, batch=1)
+    both = light + dark
+    problems = (
+        checks.math_problems(light)
+        + checks.traffic_problems(both)
+        + checks.accessibility_problems(both)
+        + checks.copy_button_problems(built_site, light)
+        + checks.palette_problems(both)
     )
-    return {"light": light, "dark": dark}
-
-
-def _all(reports) -> list[checks.PageReport]:
-    return reports["light"] + reports["dark"]
-
-
-def test_every_page_of_the_site_is_visited(reports, built_site: Path):
-    visited = {r.path for r in reports["light"]}
-    assert visited == set(checks.reader_pages(built_site))
-    assert {"", "404.html"} <= visited and len(visited) >= 4
-    assert any(r.math["katex"] for r in reports["light"]), "no page has a rendered formula"
-
-
-def test_every_formula_is_rendered_and_no_raw_tex_is_visible(reports):
-    problems = checks.math_problems(reports["light"])
     assert problems == [], "\n".join(problems)
 
 
-def test_no_console_errors_page_errors_failed_or_offsite_requests(reports):
-    problems = checks.traffic_problems(_all(reports))
-    assert problems == [], "\n".join(problems)
+@pytest.mark.parametrize("path", PAGES, ids=lambda p: "/" + p)
+def test_math_is_in_the_html_without_javascript(path: str, browser, site_url: str):
+    context = browser.new_context(java_script_enabled=False)
+    try:
+        page = context.new_page()
+        page.goto(site_url + path)
+        formulas = page.locator(".katex").count()
+        raw = [hit for text in page.evaluate(checks.PROSE_JS) for hit in checks.RAW_TEX.findall(text)]
+        errors = page.locator(".katex-error").count()
+        mathml = page.locator(".katex math").count()
+    finally:
+        context.close()
+    assert (raw, errors, mathml) == ([], 0, formulas), f"/{path}: raw TeX {raw[:5]}, {errors} .katex-error, {mathml}/{formulas} with MathML"
 
 
-def test_axe_finds_no_serious_or_critical_violation(reports):
-    problems = checks.accessibility_problems(_all(reports))
-    assert problems == [], "\n".join(problems)
+CLS_OBSERVER = (
+    "window.__cls = 0; new PerformanceObserver((l) => { for (const e of l.getEntries())"
+    " if (!e.hadRecentInput) window.__cls += e.value; }).observe({type: 'layout-shift', buffered: true});"
+)
+LATE_FONTS = (
+    "performance.getEntriesByType('resource').filter((r) => r.name.includes('/fonts/KaTeX_')"
+    " && r.initiatorType !== 'link').map((r) => r.name.split('/').pop())"
+)
 
 
-def test_copy_buttons_copy_what_the_copy_paste_check_runs(reports, built_site: Path):
-    problems = checks.copy_button_problems(built_site, reports["light"])
-    assert problems == [], "\n".join(problems)
+@pytest.mark.parametrize("path", PAGES, ids=lambda p: "/" + p)
+def test_fonts_are_preloaded_and_nothing_shifts(path: str, browser, site_url: str):
+    """Every KaTeX font a page loads comes from a preload link (so the math never repaints in
+    another font), and the cumulative layout shift after load is exactly 0.
+
+    A page that shifts is loaded once more (its files now cached): a shift built into the page
+    shifts again and fails; a font that lost a race on a busy machine does not. First-load
+    timing on an empty cache is what benchmarks/math_rendering.py measures."""
+    context = browser.new_context()
+    context.add_init_script(CLS_OBSERVER)
+    try:
+        page = context.new_page()
+        for attempt in range(2):
+            page.goto(site_url + path, wait_until="load") if attempt == 0 else page.reload(wait_until="load")
+            page.evaluate("document.fonts.ready")
+            page.wait_for_timeout(300)
+            late, cls = page.evaluate(LATE_FONTS), page.evaluate("window.__cls")
+            if cls == 0:
+                break
+    finally:
+        context.close()
+    assert (late, cls) == ([], 0), f"/{path}: fonts not preloaded {late}, layout shift {cls:.4f}"
 
 
-def test_light_and_dark_palettes_render(reports, browser, site_url: str, tmp_path: Path):
-    problems = checks.palette_problems(_all(reports))
-    # One page (the one with the most formulas) in both palettes, and the palette toggle.
-    page_path = max(reports["light"], key=lambda r: (r.math["katex"], r.path)).path
+def test_light_and_dark_palettes_and_the_toggle(browser, built_site: Path, site_url: str, tmp_path: Path):
+    # The page with the most formulas, in both palettes, and the palette toggle.
+    page_path = max(PAGES, key=lambda p: (checks.read_page(built_site, p).count('class="katex"'), p))
     shots = checks.palette_screenshots(browser, site_url, page_path)
-    problems += shots.problems
+    problems = list(shots.problems)
     if problems:
         for scheme, png in shots.images.items():
             (tmp_path / f"{page_path.strip('/').replace('/', '_') or 'index'}-{scheme}.png").write_bytes(png)

@@ -2,22 +2,24 @@
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 
-from tests.conftest import site_pages
+from tests import site_checks as checks
+from tests.conftest import configured_site_url
 
 OFFSITE = re.compile(r'<(?:script|link|img|iframe|source)\b[^>]*\b(?:src|href)="((?:https?:)?//[^"]*)"', re.I)
 
 
 def test_every_page_is_strict_clean_and_has_no_offsite_assets(built_site: Path):
-    pages = site_pages(built_site)
+    pages = checks.reader_pages(built_site)
     assert len(pages) >= 4
     for page in pages:
-        html = page.read_text(encoding="utf-8")
+        html = checks.read_page(built_site, page)
         offsite = [url for url in OFFSITE.findall(html) if not url.startswith("http://127.0.0.1")]
         # <link rel="canonical"> names the site's own address; nothing else may point away.
-        assert offsite == [], f"{page.relative_to(built_site)} loads {offsite}"
+        assert offsite == [], f"/{page} loads {offsite}"
         assert "fonts.googleapis" not in html and "fonts.gstatic" not in html
 
 
@@ -49,3 +51,29 @@ def test_katex_assets_are_served_by_the_site(built_site: Path):
     assert fonts, "no font URLs in katex.min.css"
     missing = [f for f in fonts if not (css.parent / f).is_file()]
     assert missing == []
+
+
+def test_every_internal_link_and_anchor_resolves(built_site: Path):
+    # Includes notebook pages, whose links the strict build does not check.
+    problems = checks.link_problems(built_site, configured_site_url())
+    assert problems == [], "\n".join(problems)
+
+
+def test_search_index_has_readable_math(built_site: Path):
+    docs = json.loads((built_site / "search" / "search_index.json").read_text(encoding="utf-8"))["docs"]
+
+    def prose(text: str) -> str:  # TeX quoted in code is meant to be seen
+        return re.sub(r"<code>.*?</code>|<pre>.*?</pre>", "", text, flags=re.S)
+
+    leftovers = [d["location"] for d in docs if checks.RAW_TEX.search(d["title"]) or checks.RAW_TEX.search(prose(d["text"]))]
+    assert leftovers == []
+    # The first page's math is searchable as the reader sees it
+    intuition = next(d for d in docs if d["location"] == "jacobian/#the-intuition")
+    assert "f:Rn→Rm" in intuition["text"].replace(" ", "")
+
+
+def test_no_math_in_headings(built_site: Path):
+    """Headings stay plain text, so the table of contents never shows KaTeX markup."""
+    for page in checks.reader_pages(built_site):
+        for heading in re.findall(r"<h[1-6][^>]*>(.*?)</h[1-6]>", checks.read_page(built_site, page), re.S):
+            assert 'class="katex' not in heading, f"/{page}: math in heading {heading[:80]}"

@@ -9,20 +9,16 @@ an off-site script, an image without alt text, a failing code block, ...). It is
 from __future__ import annotations
 
 import base64
-import functools
 import gzip
 import html
-import http.server
 import itertools
 import shutil
-import threading
 from pathlib import Path
 
 import pytest
 
 from hooks.katex_math import KATEX_DIST
 from tests import site_checks as checks
-from tests.conftest import _QuietHandler
 
 # A 1x1 transparent PNG
 PIXEL = base64.b64decode(
@@ -103,10 +99,7 @@ BROKEN = {
     "page-error": page("Errors", "<p>Text.</p><script>console.error('boom'); throw new Error('bang')</script>"),
     "missing-image": page("Missing image", '<img src="../nowhere.png" alt="Gone">'),
     "no-alt": page("No alt text", '<p>A figure:</p><img src="../pixel.png">'),
-    "failing-code": page("Failing code", python_block("import json\nprint(json.loads('{'))")),
-    "wrong-output": page("Wrong output", python_block("print(6 * 7)") + text_block("41")),
-    "lonely-continuation": page("Lonely continuation", python_block("print(total)", title="Continued from above")),
-    "dead-links": page("Dead links", '<p><a href="../gone/">gone</a> and <a href="../clean/#no-such-anchor">no anchor</a> '
+                "dead-links": page("Dead links", '<p><a href="../gone/">gone</a> and <a href="../clean/#no-such-anchor">no anchor</a> '
                        'and <a href="#nor-here">nor here</a>.</p>'),
     "always-light": page("Always light", "<p>Text.</p>").replace("<body ", "<body data-fixed ", 1),
     "copy-mismatch": page("Copy mismatch", block("python", "print(1)", hidden="  # not what the button copies")),
@@ -129,10 +122,8 @@ def hand_made_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="module")
 def hand_made_url(hand_made_site: Path):
-    handler = functools.partial(_QuietHandler, directory=str(hand_made_site))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{server.server_address[1]}/"
+    server, url = checks.serve(hand_made_site)
+    yield url
     server.shutdown()
 
 
@@ -211,38 +202,67 @@ def test_copy_button_check_names_a_block_whose_button_copies_other_text(hand_mad
     assert "# not what the button copies" in problems[0]
 
 
-def test_copy_paste_check_names_failing_blocks_and_wrong_output(hand_made_site: Path):
-    problems = checks.copy_paste_problems(hand_made_site)
-    assert pages_named(problems) == {"/failing-code/", "/wrong-output/", "/lonely-continuation/"}
-    failing = next(p for p in problems if p.startswith("/failing-code/"))
-    assert failing.startswith("/failing-code/ code block 1: fails when run alone") and "JSONDecodeError" in failing
-    wrong = next(p for p in problems if p.startswith("/wrong-output/"))
-    assert "prints something other than the output the page shows" in wrong and "-41" in wrong and "+42" in wrong
-    assert "no Python block precedes it" in next(p for p in problems if p.startswith("/lonely-continuation/"))
+def example_repo(root: Path, files: dict[str, str], page: str) -> None:
+    """A repository with example files and one page (docs/p.md) that includes them."""
+    for name, text in files.items():
+        (root / name).parent.mkdir(parents=True, exist_ok=True)
+        (root / name).write_text(text, encoding="utf-8")
+    (root / "docs").mkdir(exist_ok=True)
+    (root / "docs" / "p.md").write_text(page, encoding="utf-8")
 
 
-def test_copy_paste_check_runs_each_block_alone_from_an_empty_directory(tmp_path: Path):
+def test_shown_code_check_names_a_block_that_is_in_no_example_file(tmp_path: Path):
+    example_repo(tmp_path, {"snippets/p/a.py": "print(6 * 7)\n"}, '```python\n--8<-- "snippets/p/a.py"\n```\n')
     site = tmp_path / "site"
     (site / "p").mkdir(parents=True)
-    blocks = [
-        python_block("import os\nassert os.listdir('.') == [], os.listdir('.')"),  # empty directory
-        python_block("x = 1"),
-        python_block("print(x)"),  # not marked as a continuation: x is not defined
-        python_block("import snippets"),  # the repository is not on the path
-    ]
-    (site / "p" / "index.html").write_text(page("P", "".join(blocks)), encoding="utf-8")
-    problems = checks.copy_paste_problems(site)
-    assert len(problems) == 2
-    assert problems[0].startswith("/p/ code block 3: fails") and "NameError" in problems[0]
-    assert problems[1].startswith("/p/ code block 4: fails") and "ModuleNotFoundError" in problems[1]
+    (site / "p" / "index.html").write_text(page("P", python_block("print(6 * 7)") + text_block("42")
+                                                + python_block("print('typed into the page')")), encoding="utf-8")
+    examples, problems = checks.shown_examples(site, tmp_path)
+    assert problems == ["/p/ code block 3: shows Python code that is in no example file under snippets/, so no test runs it"]
+    assert examples["snippets/p/a.py"].expected == "42"
 
 
-def test_copy_paste_check_wants_language_classes(tmp_path: Path):
-    (tmp_path / "p").mkdir()
-    (tmp_path / "p" / "index.html").write_text(
+def test_shown_code_check_wants_later_sections_marked_as_continued(tmp_path: Path):
+    chain = "# --8<-- [start:one]\nx = 1\n# --8<-- [end:one]\n# --8<-- [start:two]\nprint(x)\n# --8<-- [end:two]\n"
+    example_repo(tmp_path, {"snippets/p/chain.py": chain},
+                 '--8<-- "snippets/p/chain.py:one"\n--8<-- "snippets/p/chain.py:two"\n')
+    assert checks.example_text(tmp_path, "snippets/p/chain.py:two") == "print(x)"
+    assert checks.example_text(tmp_path, "snippets/p/chain.py") == "x = 1\nprint(x)"
+    site = tmp_path / "site"
+    (site / "p").mkdir(parents=True)
+    for title, count in (("", 1), ("Continued from the block above", 0)):
+        (site / "p" / "index.html").write_text(page("P", python_block("x = 1") + python_block("print(x)", title)
+                                                    + text_block("1")), encoding="utf-8")
+        examples, problems = checks.shown_examples(site, tmp_path)
+        assert len(problems) == count and all("without a title starting with 'Continued'" in p for p in problems)
+    assert examples["snippets/p/chain.py"].expected is None  # the first block shows no output
+
+
+def test_example_runner_runs_alone_from_an_empty_directory_and_compares_output(tmp_path: Path):
+    files = {
+        "empty.py": "import os\nassert os.listdir('.') == [], os.listdir('.')\nprint('ok')",
+        "needs_repo.py": "import snippets",  # the repository is not on the path
+        "sibling.py": "import empty",  # nor is the example's own folder
+        "wrong.py": "print(6 * 7)",
+    }
+    for name, text in files.items():
+        (tmp_path / name).write_text(text, encoding="utf-8")
+    assert checks.run_example(tmp_path / "empty.py", "ok") is None
+    for name in ("needs_repo.py", "sibling.py"):
+        message = checks.run_example(tmp_path / name)
+        assert "fails when run alone" in message and "ModuleNotFoundError" in message
+        assert f'{name}", line 1' in message  # the line that names the failing place is kept
+    wrong = checks.run_example(tmp_path / "wrong.py", "41")
+    assert "prints something other than the output the page shows" in wrong and "-41" in wrong and "+42" in wrong
+
+
+def test_shown_code_check_wants_language_classes(tmp_path: Path):
+    example_repo(tmp_path, {}, "")
+    (tmp_path / "site" / "p").mkdir(parents=True)
+    (tmp_path / "site" / "p" / "index.html").write_text(
         '<div class="highlight"><pre><span></span><code>print(1)</code></pre></div>', encoding="utf-8"
     )
-    (problem,) = checks.copy_paste_problems(tmp_path)
+    _, (problem,) = checks.shown_examples(tmp_path / "site", tmp_path)
     assert problem.startswith("/p/:") and "pygments_lang_class: true" in problem
 
 
@@ -257,14 +277,13 @@ def test_code_blocks_pairs_each_python_block_with_the_output_below_it():
     assert checks.code_blocks(separated)[0].output is None
 
 
-def test_notebook_cells_run_in_order_in_ipython(hand_made_site: Path):
-    scripts, problems = checks.python_scripts(hand_made_site)
-    (notebook,) = [s for s in scripts if s.where.startswith("/notebook/")]
-    assert notebook.where == "/notebook/ notebook cells 1-2 in order"
-    # That it runs (%matplotlib, cell 2 using cell 1) is shown by the copy-paste test above.
-    broken = checks.Script("cells", checks.notebook_script(checks.code_blocks(NOTEBOOK.replace("x = 20", "y = 20"), "nb/")))
-    message = checks.run_script(broken)
-    assert "nb/ notebook cell 2 raised" in message and "NameError" in message
+def test_notebook_cell_check_names_a_cell_that_differs_from_the_source(tmp_path: Path, hand_made_site: Path):
+    source = tmp_path / "nb.py"
+    source.write_text("# %%\n# %matplotlib inline\nx = 20\n\n# %%\nprint(x + 1)\nx\n", encoding="utf-8")
+    assert checks.notebook_cell_problems(hand_made_site, source, "notebook/") == []
+    source.write_text("# %%\n# %matplotlib inline\nx = 20\n\n# %%\nprint(x + 2)\nx\n", encoding="utf-8")
+    (problem,) = checks.notebook_cell_problems(hand_made_site, source, "notebook/")
+    assert problem.startswith("/notebook/: notebook cell 2 shows other code than nb.py")
 
 
 def test_tree_differences_ignores_only_the_build_date_of_the_sitemap(tmp_path: Path):

@@ -170,7 +170,7 @@ def _run_tests(copy: Path, args: list[str], timeout: float) -> bool:
             os.dup2(devnull, 2)
             import pytest
 
-            code = pytest.main(["-x", "-q", "-p", "no:cacheprovider", "--hypothesis-seed=0", *args])
+            code = pytest.main(["-x", "-q", "-n", "0", "-p", "no:cacheprovider", "--hypothesis-seed=0", *args])
         except BaseException:
             code = 3
         os._exit(int(code))
