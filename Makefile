@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.setup-done
 export NO_MKDOCS_2_WARNING := 1
-export PYTHONPATH := $(CURDIR)
+
 
 .PHONY: setup serve build test clean
 

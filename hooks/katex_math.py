@@ -4,7 +4,8 @@
   ``<span class="arithmatex">\\(...\\)</span>`` and ``<div class="arithmatex">\\[...\\]</div>``.
 - Notebook pages (mkdocs-jupyter): Markdown cells keep ``$...$`` and ``$$...$$``; LaTeX outputs
   such as sympy's arrive as ``$\\displaystyle ...$``. The MathJax loader mkdocs-jupyter injects
-  is removed: the page needs KaTeX's CSS and fonts only, copied into ``assets/katex/``.
+  is removed by ``notebook_pages.py``: the page needs KaTeX's CSS and fonts only, copied into
+  ``assets/katex/``.
 - A formula KaTeX cannot parse is logged as a warning that names the page and the formula, so
   ``mkdocs build --strict`` fails.
 - The table of contents and the search index get readable text in place of TeX.
@@ -16,13 +17,11 @@ macros live in ``katex_macros.json`` beside this file.
 from __future__ import annotations
 
 import html
-import itertools
 import json
 import logging
 import re
 import shutil
 import subprocess
-import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
@@ -45,15 +44,7 @@ DOLLARS = re.compile(r"(?<!\\)\$\$(.+?)(?<!\\)\$\$|(?<![\\$])\$(?![\s$])([^$]*?[
 SKIP_TAGS = {"pre", "code", "script", "style", "textarea", "title", "kbd", "samp"}
 TAG = re.compile(r"(<!--.*?-->|<[^>]*>)", re.S)
 TAG_NAME = re.compile(r"<\s*(/?)\s*([a-zA-Z0-9-]+)")
-# What mkdocs-jupyter injects: script tags with an empty or off-site src (the MathJax
-# loader), inline MathJax configuration, and an inline module that imports Mermaid from a CDN.
-INJECTED_SCRIPT = re.compile(
-    r'<script[^>]*\bsrc="(?:|https?://[^"]*|//[^"]*)"[^>]*>\s*</script>'
-    r"|<script[^>]*>(?:(?!</script>).)*(?:MathJax|import\(\s*[\"']https?://)(?:(?!</script>).)*</script>",
-    re.S,
-)
 CODE_IN_INDEX = re.compile(r"(<code>.*?</code>|<pre>.*?</pre>)", re.S)
-CELL_ID = re.compile(r'id="cell-id=[0-9a-f]{8}"')
 ZERO_WIDTH = re.compile("[\u200b\u200c\u200d\u2060]")
 # Which KaTeX font files a page needs, told by the classes in KaTeX's HTML. Preloading them
 # lets the math paint in its own font at once, with no swap and no layout shift later.
@@ -234,18 +225,6 @@ def preload_fonts(html_text: str) -> str:
     return html_text[: link.start()] + preloads + html_text[link.start() :]
 
 
-def number_cells(html_text: str) -> str:
-    """Replace the random notebook cell ids (``id="cell-id=1f0c9a2b"``: nbformat draws one per
-    cell when jupytext reads a ``.py`` notebook) with their position, so builds are reproducible."""
-    counter = itertools.count(1)
-    return CELL_ID.sub(lambda m: f'id="cell-id={next(counter)}"', html_text)
-
-
-def strip_injected_scripts(html_text: str) -> str:
-    """Remove MathJax loaders/configuration and script tags with an empty or off-site src."""
-    return INJECTED_SCRIPT.sub("", html_text)
-
-
 # ---------------------------------------------------------------- MkDocs events
 
 _renderer: KatexRenderer | None = None
@@ -267,13 +246,11 @@ def _close_renderer() -> None:
 
 def on_config(config):
     _close_renderer()  # a new build reads the macros afresh
-    # Build-time code on pages (markdown-exec) imports the `snippets` package of this repository.
-    if str(ROOT) not in sys.path:
-        sys.path.insert(0, str(ROOT))
     return config
 
 
 def _is_notebook(page) -> bool:
+    """mkdocs-jupyter pages keep their math as $...$ in the text."""
     return page.file.src_uri.endswith((".ipynb", ".py"))
 
 
@@ -293,8 +270,6 @@ def on_post_page(output, page, config):
     output, errors = render_math(output, _get_renderer(), dollars=_is_notebook(page))
     for tex, message in errors:
         log.warning("%s: KaTeX cannot render the formula %r: %s", page.file.src_uri, tex, message)
-    if _is_notebook(page):
-        output = number_cells(strip_injected_scripts(output))
     return preload_fonts(output)
 
 

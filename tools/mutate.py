@@ -38,8 +38,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 SITE_TESTS = {"test_build.py", "test_browser.py", "test_links_and_code.py", "test_reproducible.py",
-              "test_site_checks.py", "test_math_render.py", "test_katex_math.py", "test_examples.py",
-              "test_hooks.py", "test_explorer.py"}
+              "test_site_checks.py", "test_examples.py", "test_layout.py",
+              "test_hook_katex_math.py", "test_hook_notebook_pages.py", "test_hook_import_path.py", "test_explorer.py"}
 SWAP = {ast.Add: ("+", "-"), ast.Sub: ("-", "+"), ast.Mult: ("*", "/"), ast.Div: ("/", "*"),
         ast.MatMult: ("@", "*"), ast.Pow: ("**", "*")}
 

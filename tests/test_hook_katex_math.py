@@ -16,7 +16,6 @@ from hooks.katex_math import (
     readable,
     readable_math,
     render_math,
-    strip_injected_scripts,
 )
 from tests.conftest import ROOT, mkdocs_build
 
@@ -79,17 +78,6 @@ def test_unparsable_formula_is_reported(render):
 def test_readable_text(render):
     assert readable_math("Let \\(x_1 \\to \\R\\) go", render) == "Let x1​→R go".replace("\u200b", "")
     assert readable(render([("\\alpha", False)])[0]["html"]) == "α"
-
-
-def test_strip_injected_scripts():
-    html = (
-        '<script src="https://cdnjs.cloudflare.com/ajax/libs/mathjax/2.7.7/latest.js"></script>'
-        "<script>MathJax.Hub.Config({});</script>"
-        '<script src=""></script>'
-        '<script type="module">const m = await import("https://cdn.jsdelivr.net/npm/mermaid")</script>'
-        '<script src="../assets/local.js"></script>'
-    )
-    assert strip_injected_scripts(html) == '<script src="../assets/local.js"></script>'
 
 
 def one_page_site(tmp_path: Path, page: str, text: str) -> Path:
@@ -155,10 +143,3 @@ def test_preloads_exactly_the_fonts_a_page_uses(render):
     assert out.index("preload") < out.index("katex.min.css")
     no_math = '<head><link rel="stylesheet" href="assets/katex/katex.min.css"></head><p>x</p>'
     assert preload_fonts(no_math) == no_math
-
-
-def test_notebook_cell_ids_are_numbered_in_order():
-    from hooks.katex_math import number_cells
-
-    html = '<div id="cell-id=1f0c9a2b"></div><div id="cell-id=00ff00aa"></div><p id="cell-id=keep"></p>'
-    assert number_cells(html) == '<div id="cell-id=1"></div><div id="cell-id=2"></div><p id="cell-id=keep"></p>'
