@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import functools
 import gzip
 import http.server
 import json
@@ -33,7 +32,6 @@ import statistics
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 from pathlib import Path
 from urllib.parse import unquote, urlparse
@@ -41,11 +39,9 @@ from urllib.parse import unquote, urlparse
 import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))  # run as a script: `python benchmarks/math_rendering.py`
+from tests.site_checks import CHROMIUM_ARGS, find_chromium, serve  # noqa: E402  (one server, one Chromium set-up)
 RESULTS = ROOT / "benchmarks" / "results" / "math_rendering.json"
-CHROMIUM_ARGS = [
-    "--no-sandbox", "--disable-gpu", "--disable-quic", "--disable-background-networking",
-    "--disable-component-update", "--no-first-run", "--disable-sync",
-]
 
 # Material for MkDocs' documented KaTeX integration (reference/math), macros added.
 CLIENT_JS = """document$.subscribe(({ body }) => {
@@ -136,17 +132,6 @@ def build(src: Path) -> tuple[Path, float]:
     return site, time.perf_counter() - start
 
 
-class Quiet(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, *args):
-        pass
-
-
-def serve(site: Path) -> tuple[http.server.ThreadingHTTPServer, str]:
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Quiet, directory=str(site)))
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    return server, f"http://127.0.0.1:{server.server_address[1]}/"
-
-
 def file_for(site: Path, url: str) -> Path | None:
     path = unquote(urlparse(url).path).lstrip("/")
     candidate = site / path
@@ -206,7 +191,7 @@ def run(settle_ms: int, ref: str) -> dict:
         "variants": {},
     }
     with tempfile.TemporaryDirectory() as tmp, sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=shutil.which("chromium") or "/usr/bin/chromium", args=CHROMIUM_ARGS)
+        browser = pw.chromium.launch(executable_path=find_chromium(), args=CHROMIUM_ARGS)
         for variant in ("build-time", "client-side"):
             src = Path(tmp) / variant
             src.mkdir()
