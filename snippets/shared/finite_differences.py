@@ -34,18 +34,23 @@ def numerical_jacobian(f, x, method: str = "central", h: float | None = None) ->
     fx = np.atleast_1d(np.asarray(f(x)))
     if fx.ndim != 1:
         raise ValueError(f"f must return a scalar or a 1-D array, got shape {fx.shape}")
-    columns = []
-    for j in range(x.size):
-        e_j = np.zeros(x.size)
-        e_j[j] = 1.0
-        if method == "forward":
-            col = (np.atleast_1d(f(x + h * e_j)) - fx) / h
-        elif method == "central":
-            col = (np.atleast_1d(f(x + h * e_j)) - np.atleast_1d(f(x - h * e_j))) / (2 * h)
-        else:
-            col = np.imag(np.atleast_1d(f(x + 1j * h * e_j))) / h
-        columns.append(np.asarray(col, dtype=float))
+    # A non-finite difference is reported below, with a clearer message than NumPy's warning.
+    with np.errstate(invalid="ignore", over="ignore"):
+        columns = [_column(f, x, fx, j, method, h) for j in range(x.size)]
     J = np.stack(columns, axis=1)
     if not np.all(np.isfinite(J)):
         raise ValueError("f returned non-finite values near x: the Jacobian cannot be estimated there")
     return J
+
+
+def _column(f, x: np.ndarray, fx: np.ndarray, j: int, method: str, h: float) -> np.ndarray:
+    """Column j of the Jacobian: the derivative of f along the unit vector e_j."""
+    e_j = np.zeros(x.size)
+    e_j[j] = 1.0
+    if method == "forward":
+        col = (np.atleast_1d(f(x + h * e_j)) - fx) / h
+    elif method == "central":
+        col = (np.atleast_1d(f(x + h * e_j)) - np.atleast_1d(f(x - h * e_j))) / (2 * h)
+    else:
+        col = np.imag(np.atleast_1d(f(x + 1j * h * e_j))) / h
+    return np.asarray(col, dtype=float)
