@@ -1,0 +1,1 @@
+"""The examples of docs/jacobian.md, one file per shown block."""

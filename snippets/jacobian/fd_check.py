@@ -1,0 +1,28 @@
+import numpy as np
+
+
+def f(p):
+    x, y = p
+    return np.array([x**2 * y, 5 * x + np.sin(y)])
+
+
+def J_exact(p):
+    x, y = p
+    return np.array([[2 * x * y, x**2], [5.0, np.cos(y)]])
+
+
+def J_central(func, p, h=1e-6):
+    """Column j is (f(p + h e_j) - f(p - h e_j)) / (2h); its error shrinks like h^2."""
+    p = np.asarray(p, dtype=float)
+    columns = []
+    for j in range(p.size):
+        e_j = np.zeros_like(p)
+        e_j[j] = 1.0
+        columns.append((func(p + h * e_j) - func(p - h * e_j)) / (2 * h))
+    return np.stack(columns, axis=1)
+
+
+rng = np.random.default_rng(0)
+points = rng.uniform(-2, 2, size=(100, 2))
+worst = max(np.max(np.abs(J_central(f, p) - J_exact(p))) for p in points)
+print(f"largest |central difference - exact| over {len(points)} random points: {worst:.1e}")
