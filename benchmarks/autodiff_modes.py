@@ -15,7 +15,9 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from snippets.shared.autodiff import jacobian_forward, jacobian_reverse, pass_counts, tall, wide  # noqa: E402
+from snippets.forward_reverse.tables import pass_counts, site_autodiff  # noqa: E402
+
+ad = site_autodiff()  # snippets/shared/autodiff.py, without the page examples' printing
 
 
 def best_of(func, repeat: int = 5) -> float:
@@ -26,11 +28,11 @@ def best_of(func, repeat: int = 5) -> float:
 def main() -> None:
     rng = np.random.default_rng(0)
     print(f"{'function':<16}{'m x n':>10}{'fwd passes':>12}{'rev sweeps':>12}{'forward [ms]':>14}{'reverse [ms]':>14}")
-    for name, f, n in [("tall (m >> n)", tall, 2), ("wide (n >> m)", wide, 200)]:
+    for name, f, n in [("tall (m >> n)", ad.tall, 2), ("wide (n >> m)", ad.wide, 200)]:
         x = rng.normal(size=n)
         c = pass_counts(f, x)
-        t_fwd = best_of(lambda: jacobian_forward(f, x))
-        t_rev = best_of(lambda: jacobian_reverse(f, x))
+        t_fwd = best_of(lambda: ad.jacobian_forward(f, x))
+        t_rev = best_of(lambda: ad.jacobian_reverse(f, x))
         shape = f"{c['m']} x {c['n']}"
         print(f"{name:<16}{shape:>10}{c['forward_passes']:>12}{c['reverse_sweeps']:>12}"
               f"{1e3 * t_fwd:>14.1f}{1e3 * t_rev:>14.1f}")

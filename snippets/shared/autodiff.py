@@ -1,15 +1,3 @@
-"""Our own automatic differentiation in numpy: forward mode with dual numbers, reverse mode with a tape.
-
-Functions to differentiate are plain Python/numpy code on a list or array of scalars, using
-``+ - * / **`` and ``np.sin, np.cos, np.exp, np.log, np.tanh, np.sqrt`` (numpy calls our
-objects' methods of the same name). ``python -m snippets.shared.autodiff`` prints what the page
-"Forward and reverse mode" shows.
-"""
-
-from __future__ import annotations
-
-from collections.abc import Callable
-
 # --8<-- [start:rules]
 import numpy as np
 
@@ -28,7 +16,10 @@ def check_point(x, what="x"):
     """x as a finite, non-empty 1-D float array, or a clear error."""
     if callable(x) or isinstance(x, (str, bytes)):
         raise TypeError(f"{what} must be an array of numbers, got {type(x).__name__}")
-    arr = np.asarray(x, dtype=float)
+    try:
+        arr = np.asarray(x, dtype=float)
+    except (TypeError, ValueError):  # strings, ragged lists
+        raise TypeError(f"{what} must be an array of numbers") from None
     if arr.ndim != 1 or arr.size == 0:
         raise ValueError(f"{what} must be a non-empty 1-D array, got shape {arr.shape}")
     if not np.all(np.isfinite(arr)):
@@ -104,6 +95,19 @@ def jacobian_forward(f, x):
     x = check_point(x)
     return np.stack([jvp(f, x, e)[1] for e in np.eye(x.size)], axis=1)
 # --8<-- [end:forward]
+
+
+# --8<-- [start:forward-demo]
+def f(p):  # the seed example, written as ordinary numpy code
+    x, y = p
+    return [x**2 * y, 5 * x + np.sin(y)]
+
+
+p = np.array([1.0, 2.0])
+print("J v with v = e_1 (column 1):", jvp(f, p, [1.0, 0.0])[1])
+print("J v with v = e_2 (column 2):", jvp(f, p, [0.0, 1.0])[1])
+print("forward mode, 2 passes:\n", jacobian_forward(f, p))
+# --8<-- [end:forward-demo]
 
 
 # --8<-- [start:reverse]
@@ -182,47 +186,19 @@ def jacobian_reverse(f, x):
 # --8<-- [end:reverse]
 
 
-class CountingFunction:
-    """Wrap f to count how many times it is evaluated (one evaluation = one pass)."""
+# --8<-- [start:reverse-demo]
+tape, inputs, outputs = record(lambda p: [p[0] ** 2 * p[1]], [1.0, 2.0])  # x^2 y at (1, 2)
+for index, parents in enumerate(tape):
+    print(f"node {index}: (parent, local derivative) pairs {parents}")
 
-    def __init__(self, f: Callable):
-        if not callable(f):
-            raise TypeError(f"f must be callable, got {type(f).__name__}")
-        self.f, self.calls = f, 0
-
-    def __call__(self, x):
-        self.calls += 1
-        return self.f(x)
-
-
-def pass_counts(f: Callable, x) -> dict[str, int]:
-    """Passes each mode needs for the full Jacobian of f at x, counted while computing it.
-
-    forward: evaluations of f on dual numbers; reverse: one recorded evaluation plus one
-    backward sweep per output.
-    """
-    counted = CountingFunction(f)
-    J_fwd = jacobian_forward(counted, x)
-    forward_passes = counted.calls
-    counted.calls = 0
-    tape, inputs, outputs = record(counted, x)
-    sweeps = 0
-    rows = []
-    for e in np.eye(len(outputs)):
-        rows.append(backward(tape, inputs, outputs, e))
-        sweeps += 1
-    J_rev = np.stack(rows)
-    if not np.allclose(J_fwd, J_rev, rtol=1e-10, atol=1e-12):
-        raise AssertionError("forward and reverse mode disagree")
-    m, n = J_fwd.shape
-    return {"m": m, "n": n, "forward_passes": forward_passes, "reverse_recordings": counted.calls,
-            "reverse_sweeps": sweeps}
+# f and p: the seed example at (1, 2), from the block above
+print("u^T J with u = e_1 (row 1):", vjp(f, p, [1.0, 0.0])[1])
+print("u^T J with u = e_2 (row 2):", vjp(f, p, [0.0, 1.0])[1])
+print("reverse mode, 1 recording + 2 sweeps:\n", jacobian_reverse(f, p))
+# --8<-- [end:reverse-demo]
 
 
 # --8<-- [start:tall-wide]
-import numpy as np
-
-
 def tall(x):
     """R^2 -> R^200: many outputs, few inputs (m >> n)."""
     return [np.sin(k * x[0]) * x[1] for k in range(1, 201)]
@@ -238,140 +214,50 @@ def wide(x):
 # --8<-- [end:tall-wide]
 
 
-def counts_table_markdown(seed: int = 0) -> str:
-    """The page's table of pass counts for ``tall`` and ``wide``, counted while computing J both ways."""
-    rng = np.random.default_rng(seed)
-    rows = ["| function | shape of J (m x n) | forward passes (JVPs) | reverse sweeps (VJPs) |",
-            "| --- | --- | --- | --- |"]
-    for name, f, n in [("`tall`, $m \\gg n$", tall, 2), ("`wide`, $n \\gg m$", wide, 200)]:
-        c = pass_counts(f, rng.normal(size=n))
-        rows.append(f"| {name} | ${c['m']} \\times {c['n']}$ | {c['forward_passes']} "
-                    f"| {c['reverse_sweeps']} (after {c['reverse_recordings']} recording) |")
-    return "\n".join(rows)
+# --8<-- [start:tall-wide-demo]
+x_tall, x_wide = np.array([0.3, -0.7]), np.linspace(-1.0, 1.0, 200)
+for name, func, x in [("tall", tall, x_tall), ("wide", wide, x_wide)]:
+    J_fwd, J_rev = jacobian_forward(func, x), jacobian_reverse(func, x)
+    print(f"{name}: J is {J_fwd.shape[0]} x {J_fwd.shape[1]};",
+          "forward and reverse mode agree:", np.allclose(J_fwd, J_rev, rtol=1e-12, atol=1e-12))
+# --8<-- [end:tall-wide-demo]
 
 
-def modes_figure():
-    """A 6 x 4 Jacobian: a JVP fills one column per pass, a VJP one row per pass."""
-    import matplotlib.pyplot as plt
-    from matplotlib.patches import Rectangle
-
-    m, n = 6, 4
-    fig, axes = plt.subplots(1, 2, figsize=(6.4, 3.0))
-    titles = ["forward mode: J v = one column", "reverse mode: uᵀ J = one row"]
-    for ax, title, mode in zip(axes, titles, ["col", "row"]):
-        for i in range(m):
-            for j in range(n):
-                hit = (mode == "col" and j == 1) or (mode == "row" and i == 2)
-                ax.add_patch(Rectangle((j, m - 1 - i), 1, 1, fc="#1f4e9c" if hit else "none", ec="black",
-                                       alpha=0.55 if hit else 1.0, lw=1))
-        ax.set_xlim(-0.2, n + 0.2)
-        ax.set_ylim(-0.9, m + 0.2)
-        ax.set_aspect("equal")
-        ax.axis("off")
-        ax.set_title(title, fontsize=10)
-        ax.text(n / 2, -0.6, f"m = {m} rows (outputs), n = {n} columns (inputs)", ha="center", fontsize=8)
-    return fig
+# --8<-- [start:exercise-gradient]
+def loss(w):  # a scalar function of 5 inputs: R^5 -> R^1
+    return sum((wi - i) ** 2 for i, wi in enumerate(w))
 
 
-if __name__ == "__main__":
-    # --8<-- [start:dual-by-hand]
-    import numpy as np
+w = np.zeros(5)
+value, grad = vjp(loss, w, [1.0])  # one reverse sweep with u = 1 gives the whole gradient
+print("loss:", value, " gradient:", grad, " expected 2 (w - (0..4)):", 2 * (w - np.arange(5)))
+# --8<-- [end:exercise-gradient]
 
 
-    class TinyDual:
-        """a + b eps with eps^2 = 0; only what this example needs."""
-
-        def __init__(self, value, tangent):
-            self.value, self.tangent = value, tangent
-
-        def __mul__(self, other):  # (a + b eps)(c + d eps) = ac + (bc + ad) eps
-            return TinyDual(self.value * other.value, self.tangent * other.value + self.value * other.tangent)
-
-        def sin(self):  # sin(a + b eps) = sin a + (cos a) b eps
-            return TinyDual(np.sin(self.value), np.cos(self.value) * self.tangent)
+# --8<-- [start:exercise-direction]
+p, v = np.array([1.0, 2.0]), np.array([1.0, 1.0])  # f is the seed example of the first block
+print("J v by one forward pass:", jvp(f, p, v)[1])
+print("J v from the matrix:    ", np.array([[4.0, 1.0], [5.0, np.cos(2.0)]]) @ v)
+# --8<-- [end:exercise-direction]
 
 
-    # d/dx [x sin x] at x = 2: seed the tangent with 1 and read it off the result.
-    x = TinyDual(2.0, 1.0)
-    y = x * np.sin(x)  # numpy calls x.sin() for an object it does not know
-    print("value:     ", y.value, "= 2 sin 2 =", 2 * np.sin(2))
-    print("derivative:", y.tangent, "= sin 2 + 2 cos 2 =", np.sin(2) + 2 * np.cos(2))
-    # --8<-- [end:dual-by-hand]
-
-    # --8<-- [start:forward-demo]
-    def f(p):  # the seed example, written as ordinary numpy code
-        x, y = p
-        return [x**2 * y, 5 * x + np.sin(y)]
+# --8<-- [start:exercise-passes]
+evaluations = 0
 
 
-    p = np.array([1.0, 2.0])
-    print("J v with v = e_1 (column 1):", jvp(f, p, [1.0, 0.0])[1])
-    print("J v with v = e_2 (column 2):", jvp(f, p, [0.0, 1.0])[1])
-    print("forward mode, 2 passes:\n", jacobian_forward(f, p))
-    # --8<-- [end:forward-demo]
-
-    # --8<-- [start:reverse-demo]
-    tape, inputs, outputs = record(lambda p: [p[0] ** 2 * p[1]], [1.0, 2.0])  # x^2 y at (1, 2)
-    for index, parents in enumerate(tape):
-        print(f"node {index}: (parent, local derivative) pairs {parents}")
+def layer(x):  # R^300 -> R^3; counts how often it is evaluated
+    global evaluations
+    evaluations += 1
+    return [sum(np.sin(xi) * (k + 1) for xi in x[k::3]) for k in range(3)]
 
 
-    def f(p):  # the seed example, written as ordinary numpy code
-        x, y = p
-        return [x**2 * y, 5 * x + np.sin(y)]
-
-
-    p = np.array([1.0, 2.0])
-    print("u^T J with u = e_1 (row 1):", vjp(f, p, [1.0, 0.0])[1])
-    print("u^T J with u = e_2 (row 2):", vjp(f, p, [0.0, 1.0])[1])
-    print("reverse mode, 1 recording + 2 sweeps:\n", jacobian_reverse(f, p))
-    # --8<-- [end:reverse-demo]
-
-    # --8<-- [start:tall-wide-demo]
-    x_tall, x_wide = np.array([0.3, -0.7]), np.linspace(-1.0, 1.0, 200)
-    for name, f, x in [("tall", tall, x_tall), ("wide", wide, x_wide)]:
-        J_fwd, J_rev = jacobian_forward(f, x), jacobian_reverse(f, x)
-        print(f"{name}: J is {J_fwd.shape[0]} x {J_fwd.shape[1]};",
-              "forward and reverse mode agree:", np.allclose(J_fwd, J_rev, rtol=1e-12, atol=1e-12))
-    # --8<-- [end:tall-wide-demo]
-
-    # --8<-- [start:exercise-gradient]
-    def loss(w):  # a scalar function of 5 inputs: R^5 -> R^1
-        return sum((wi - i) ** 2 for i, wi in enumerate(w))
-
-
-    w = np.zeros(5)
-    value, grad = vjp(loss, w, [1.0])  # one reverse sweep with u = 1 gives the whole gradient
-    print("loss:", value, " gradient:", grad, " expected 2 (w - (0..4)):", 2 * (w - np.arange(5)))
-    # --8<-- [end:exercise-gradient]
-
-    # --8<-- [start:exercise-direction]
-    def f(p):
-        x, y = p
-        return [x**2 * y, 5 * x + np.sin(y)]
-
-
-    p, v = np.array([1.0, 2.0]), np.array([1.0, 1.0])
-    print("J v by one forward pass:", jvp(f, p, v)[1])
-    print("J v from the matrix:    ", np.array([[4.0, 1.0], [5.0, np.cos(2.0)]]) @ v)
-    # --8<-- [end:exercise-direction]
-
-    # --8<-- [start:exercise-passes]
-    evaluations = 0
-
-
-    def layer(x):  # R^300 -> R^3; counts how often it is evaluated
-        global evaluations
-        evaluations += 1
-        return [sum(np.sin(xi) * (k + 1) for xi in x[k::3]) for k in range(3)]
-
-
-    x = np.linspace(0.0, 1.0, 300)
-    J_fwd = jacobian_forward(layer, x)  # one forward pass (JVP) per column
-    print("forward mode:", evaluations, "passes of the layer")
-    evaluations = 0
-    tape, inputs, outputs = record(layer, x)  # one recorded pass ...
-    J_rev = np.stack([backward(tape, inputs, outputs, e) for e in np.eye(3)])  # ... one sweep per row
-    print("reverse mode:", evaluations, "recorded pass and", len(J_rev), "backward sweeps")
-    print("same Jacobian:", np.allclose(J_fwd, J_rev, rtol=1e-12, atol=1e-12), J_fwd.shape)
-    # --8<-- [end:exercise-passes]
+x = np.linspace(0.0, 1.0, 300)
+J_fwd = jacobian_forward(layer, x)  # one forward pass (JVP) per column
+forward_passes = evaluations
+print("forward mode:", forward_passes, "passes of the layer")
+evaluations = 0
+recorded = record(layer, x)  # one recorded pass: (tape, inputs, outputs) ...
+J_rev = np.stack([backward(*recorded, e) for e in np.eye(3)])  # ... one sweep per row
+print("reverse mode:", evaluations, "recorded pass and", len(J_rev), "backward sweeps")
+print("same Jacobian:", np.allclose(J_fwd, J_rev, rtol=1e-12, atol=1e-12), J_fwd.shape)
+# --8<-- [end:exercise-passes]
