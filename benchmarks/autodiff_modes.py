@@ -17,7 +17,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from snippets.forward_reverse.tables import pass_counts, site_autodiff  # noqa: E402
 
-ad = site_autodiff()  # snippets/shared/autodiff.py, without the page examples' printing
+ad = site_autodiff()  # snippets/forward_reverse/autodiff.py, without the page examples' printing
 
 
 def best_of(func, repeat: int = 5) -> float:

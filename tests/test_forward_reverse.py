@@ -1,7 +1,7 @@
 """docs/forward-reverse.md: forward mode (dual numbers) and reverse mode (a tape) build the Jacobian.
 
 Every claim of the page is checked on the objects its code makes: the site's AD
-(snippets/shared/autodiff.py, which is also the page's chain of blocks) against SymPy and finite
+(snippets/forward_reverse/autodiff.py, which is also the page's chain of blocks) against SymPy and finite
 differences on every example of Parts I and II and on every operator it defines, the pass counts
 of the table and the exercises counted while computing, the demos' and exercises' values, and
 the dual number by hand (snippets/forward_reverse/dual_by_hand.py) as a function.
@@ -457,12 +457,12 @@ def test_exercise_passes_counts_300_forward_and_3_reverse():
 def test_page_shows_every_section_of_the_ad_once_in_file_order():
     """The chain file is covered by its sections, and the page includes each once, in order."""
     text = (ROOT / "docs" / "forward-reverse.md").read_text(encoding="utf-8")
-    source = (ROOT / "snippets" / "shared" / "autodiff.py").read_text(encoding="utf-8")
+    source = (ROOT / "snippets" / "forward_reverse" / "autodiff.py").read_text(encoding="utf-8")
     sections = re.findall(r"^# --8<-- \[start:([-a-z]+)\]$", source, re.M)
-    assert sections[:3] == ["rules", "forward", "forward-demo"] and len(sections) == 10
+    assert sections[:3] == ["forward", "reverse", "tall-wide"] and len(sections) == 6
     outside = re.sub(r"^# --8<-- \[start:([-a-z]+)\]\n.*?^# --8<-- \[end:\1\]\n", "", source, flags=re.M | re.S)
     assert outside.strip() == ""
-    included = re.findall(r'--8<-- "snippets/shared/autodiff\.py:([-a-z]+)"', text)
+    included = re.findall(r'--8<-- "snippets/forward_reverse/autodiff\.py:([-a-z]+)"', text)
     assert included == sections
     assert text.count('title="Continued from the block above"') == 5
     assert "grad can be implicitly created only for scalar outputs" in text

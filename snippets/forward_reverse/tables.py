@@ -17,14 +17,14 @@ from snippets.shared.checks import finite_array
 
 
 def site_autodiff() -> ModuleType:
-    """The site's AD, ``snippets/shared/autodiff.py``, imported with its printing silenced.
+    """The site's AD, ``snippets/forward_reverse/autodiff.py``, imported with its printing silenced.
 
     That file is also the page's chain of example blocks, so importing it the first time runs
     the examples; what they print belongs on the page (markdown-exec runs them there), not in
     a build log or a benchmark's table.
     """
     with contextlib.redirect_stdout(io.StringIO()):
-        return importlib.import_module("snippets.shared.autodiff")
+        return importlib.import_module("snippets.forward_reverse.autodiff")
 
 
 class CountingFunction:

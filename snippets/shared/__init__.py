@@ -3,7 +3,6 @@
 - ``checks``: the one set of input checks (messages name the argument).
 - ``running_example``: f(x, y) = (x^2 y, 5x + sin y) and its Jacobian, in NumPy and SymPy.
 - ``finite_differences``: ``numerical_jacobian``, the finite-difference reference of the tests.
-- ``autodiff``: the site's forward and reverse mode, shown on "Forward and reverse mode".
 - ``figures``: matplotlib figures as inline, accessible SVG.
 - ``explorer``: the interactive figure's functions, Jacobians and static fallback.
 """

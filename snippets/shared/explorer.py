@@ -1,9 +1,9 @@
 """The interactive Jacobian explorer: its three functions, their Jacobians, and its HTML.
 
 The figure itself is JavaScript (docs/javascripts/jacobian-explorer.js). This module is its
-reference: the functions and Jacobians in NumPy (and SymPy, for the tests), the largest
-linearization error on the figure's grid, and :func:`explorer_html`, which returns the figure's
-container for a page. The container holds
+reference: the functions and Jacobians in NumPy, the largest linearization error on the
+figure's grid, and :func:`explorer_html`, which returns the figure's container for a page
+(docs/linear-map.md and docs/determinant.md embed it). The container holds
 
 - a still image of the figure made here at build time (shown when JavaScript is off),
 - a text summary with the numbers computed here,
@@ -12,7 +12,8 @@ container for a page. The container holds
   J_f(p), det J_f(p) and the linearization error, all computed by this module.
 
 The arithmetic below is written out entry by entry, in the same order as in the JavaScript,
-so the two agree to rounding (no BLAS, no FMA differences).
+so the two agree to rounding (no BLAS, no FMA differences). Every input check goes through
+:mod:`snippets.shared.checks`, so an error names the argument and a list works like an array.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ import math
 
 import numpy as np
 
+from snippets.shared import checks
 from snippets.shared.running_example import as_point, seed_f, seed_jacobian
 
 #: The functions the reader can pick, in the order the figure lists them.
@@ -52,28 +54,21 @@ LABELS = {
 INPUT_NAMES = {"seed": ("x", "y"), "polar": ("r", "θ"), "layer": ("x", "y")}
 
 
-def check_function(name: str) -> str:
-    """Return ``name`` if it names one of :data:`FUNCTIONS`, else raise."""
-    if not isinstance(name, str):
-        raise TypeError(f"function must be a name (str), got {type(name).__name__}")
-    if name not in FUNCTIONS:
-        raise ValueError(f"unknown function {name!r}: choose one of {', '.join(FUNCTIONS)}")
-    return name
+def _function_name(arg: str, value) -> str:
+    """``value`` if it names one of :data:`FUNCTIONS`, else an error naming the argument ``arg``.
 
-
-def check_radius(radius: float) -> float:
-    """Return ``radius`` as a float if it is a finite number > 0, else raise."""
-    if isinstance(radius, (bool, str, bytes)) or not isinstance(radius, (int, float, np.floating, np.integer)):
-        raise TypeError(f"radius must be a number, got {type(radius).__name__}")
-    radius = float(radius)
-    if not (math.isfinite(radius) and radius > 0):
-        raise ValueError(f"radius must be a finite number > 0, got {radius}")
-    return radius
+    (checks.py has no check for a choice among names; this is the one check kept here.)
+    """
+    if not isinstance(value, str):
+        raise TypeError(f"{arg} must be a function name (str), got {type(value).__name__}")
+    if value not in FUNCTIONS:
+        raise ValueError(f"{arg} must be one of {', '.join(FUNCTIONS)}, got {value!r}")
+    return value
 
 
 def explorer_f(name: str, p: np.ndarray) -> np.ndarray:
     """The value f(p) of the function ``name`` ("seed", "polar" or "layer") at p = (x, y)."""
-    name = check_function(name)
+    name = _function_name("name", name)
     x, y = as_point(p)
     if name == "seed":
         return seed_f((x, y))
@@ -87,7 +82,7 @@ def explorer_f(name: str, p: np.ndarray) -> np.ndarray:
 
 def explorer_jacobian(name: str, p: np.ndarray) -> np.ndarray:
     """The 2 x 2 Jacobian J_f(p) of the function ``name`` at p = (x, y)."""
-    name = check_function(name)
+    name = _function_name("name", name)
     x, y = as_point(p)
     if name == "seed":
         return seed_jacobian((x, y))
@@ -103,23 +98,16 @@ def explorer_jacobian(name: str, p: np.ndarray) -> np.ndarray:
 
 
 def det2(J: np.ndarray) -> float:
-    """det J = ad - bc of a 2 x 2 matrix [[a, b], [c, d]]."""
-    J = np.asarray(J, dtype=float)
-    if J.shape != (2, 2):
-        raise ValueError(f"expected a 2 x 2 matrix, got shape {J.shape}")
+    """det J = ad - bc of a 2 x 2 matrix [[a, b], [c, d]]: the factor by which the linear map J
+    scales areas (negative: it flips orientation)."""
+    J = checks.finite_array("J", J, shape=(2, 2))
     return float(J[0, 0] * J[1, 1] - J[0, 1] * J[1, 0])
-
-
-def explorer_det(name: str, p: np.ndarray) -> float:
-    """det J_f(p): the factor by which f scales small areas near p (negative: it flips them)."""
-    return det2(explorer_jacobian(name, p))
 
 
 def grid_offsets(radius: float, n: int = GRID_N) -> list[float]:
     """The n offsets -h, ..., h of the grid lines along one axis (h = radius)."""
-    radius = check_radius(radius)
-    if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 2:
-        raise ValueError(f"n must be an integer >= 2, got {n!r}")
+    radius = checks.positive("radius", radius)
+    n = checks.count("n", n, 2)
     return [-radius + 2 * radius * i / (n - 1) for i in range(n)]
 
 
@@ -143,27 +131,11 @@ def linearization_error(name: str, p: np.ndarray, radius: float, n: int = GRID_N
     return worst
 
 
-def explorer_sympy(name: str):
-    """(f, J, (x, y)): f as a 2 x 1 sympy Matrix in the symbols x, y and its Jacobian."""
-    import sympy as sp
-
-    name = check_function(name)
-    x, y = sp.symbols("x y", real=True)
-    if name == "seed":
-        f = sp.Matrix([x**2 * y, 5 * x + sp.sin(y)])
-    elif name == "polar":
-        f = sp.Matrix([x * sp.cos(y), x * sp.sin(y)])
-    else:
-        W = sp.Matrix(LAYER_W.tolist()).applyfunc(sp.nsimplify)
-        b = sp.Matrix(LAYER_B.tolist()).applyfunc(sp.nsimplify)
-        f = (W * sp.Matrix([x, y]) + b).applyfunc(sp.tanh)
-    return f, f.jacobian([x, y]), (x, y)
-
-
 def sample_points(name: str, count: int = 6, seed: int = 7) -> list[tuple[float, float]]:
     """The default point of ``name`` and ``count`` random points of the window (seeded)."""
-    name = check_function(name)
-    rng = np.random.default_rng([seed, FUNCTIONS.index(name)])
+    name = _function_name("name", name)
+    count = checks.count("count", count, 1)
+    rng = np.random.default_rng([checks.count("seed", seed, 0), FUNCTIONS.index(name)])
     pts = rng.uniform(VIEW[0], VIEW[1], size=(count, 2))
     return [DEFAULT_POINT[name]] + [(float(a), float(b)) for a, b in pts]
 
@@ -178,7 +150,7 @@ def sample_record(name: str, p, radius: float) -> dict:
         "f": explorer_f(name, p).tolist(),
         "J": J.tolist(),
         "det": det2(J),
-        "radius": check_radius(radius),
+        "radius": checks.positive("radius", radius),
         "error": linearization_error(name, p, radius),
     }
 
@@ -207,15 +179,15 @@ def explorer_data() -> dict:
     }
 
 
-def static_figure(name: str, p=None, radius: float = RADIUS_DEFAULT) -> str:
-    """The still image of the figure at p (matplotlib, made at build time) as inline SVG."""
+def static_figure(name: str, p=None, radius: float = RADIUS_DEFAULT):
+    """The still image of the figure at p, a matplotlib Figure (explorer_html embeds it as SVG):
+    the grid of radius h around p, its image under f and under the linear map, the arrows h e_k
+    and h J_f(p) e_k, and the square of radius h moved to f(p)."""
     import matplotlib.pyplot as plt
 
-    from snippets.shared.figures import svg_figure
-
-    name = check_function(name)
+    name = _function_name("name", name)
     p = as_point(DEFAULT_POINT[name] if p is None else p)
-    radius = check_radius(radius)
+    radius = checks.positive("radius", radius)
     fp = explorer_f(name, p)
     J = explorer_jacobian(name, p)
     offsets = grid_offsets(radius)
@@ -254,18 +226,13 @@ def static_figure(name: str, p=None, radius: float = RADIUS_DEFAULT) -> str:
     for ax in (ax_in, ax_out):
         ax.grid(True, color=light, lw=0.3)
     fig.tight_layout()
-    alt = (
-        f"Still image of the Jacobian explorer for {LABELS[name]} at p = ({p[0]:g}, {p[1]:g}). "
-        f"Left: a square grid of radius {radius:g} around p. Right: its curved image under f "
-        "and the parallelogram grid of the linear map v ↦ f(p) + J_f(p) v, with the columns "
-        "of J (times the radius) as arrows."
-    )
-    return svg_figure(fig, alt=alt)
+    return fig
 
 
 def fmt(value: float, digits: int = 3) -> str:
     """A number as the figure shows it: fixed decimals, a real minus sign, no negative zero."""
-    text = f"{value:.{digits}f}"
+    value = float(checks.finite_array("value", value, ndim=0))
+    text = f"{value:.{checks.count('digits', digits, 0)}f}"
     if float(text) == 0:
         text = text.lstrip("-")
     return text.replace("-", "\u2212")
@@ -273,7 +240,7 @@ def fmt(value: float, digits: int = 3) -> str:
 
 def summary_text(name: str, p, radius: float = RADIUS_DEFAULT) -> str:
     """The figure's sentence about p: J, det J, its meaning, and the linearization error."""
-    rec = sample_record(check_function(name), p, radius)
+    rec = sample_record(_function_name("name", name), p, radius)
     (a, b), (c, d) = rec["J"]
     det = rec["det"]
     if det > 0:
@@ -297,8 +264,16 @@ def explorer_html(function: str = "seed") -> str:
     Without JavaScript the reader gets the still image and the summary sentence; with it,
     docs/javascripts/jacobian-explorer.js replaces them with the live figure.
     """
-    name = check_function(function)
+    from snippets.shared.figures import svg_figure
+
+    name = _function_name("function", function)
     p = DEFAULT_POINT[name]
+    alt = (
+        f"Still image of the Jacobian explorer for {LABELS[name]} at p = ({p[0]:g}, {p[1]:g}). "
+        f"Left: a square grid of radius {RADIUS_DEFAULT:g} around p. Right: its curved image under f "
+        "and the parallelogram grid of the linear map v ↦ f(p) + J_f(p) v, with the columns "
+        "of J (times the radius) as arrows."
+    )
     data = json.dumps(explorer_data(), ensure_ascii=False, separators=(",", ":"))
     data = data.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
     caption = (
@@ -313,7 +288,7 @@ def explorer_html(function: str = "seed") -> str:
     return (
         f'<figure class="jx" data-jx-function="{name}" '
         f'aria-label="Interactive Jacobian explorer: the best local linear map">'
-        f'<div class="jx-static">{static_figure(name)}'
+        f'<div class="jx-static">{svg_figure(static_figure(name), alt=alt)}'
         f'<p class="jx-static-text">{html.escape(summary_text(name, p))} '
         "This is a still image; turn on JavaScript to move p, change the function and the radius.</p>"
         "</div>"

@@ -1,4 +1,4 @@
-# --8<-- [start:rules]
+# --8<-- [start:forward]
 import numpy as np
 
 # Each primitive: its value and its derivative, both as functions of the input value.
@@ -38,10 +38,8 @@ def call_f(f, inputs):
     if arr.ndim != 1 or arr.size == 0:
         raise ValueError(f"f must return a scalar or a non-empty 1-D sequence, got shape {arr.shape}")
     return list(arr)
-# --8<-- [end:rules]
 
 
-# --8<-- [start:forward]
 class Dual:
     """A number a + b eps with eps^2 = 0: the value a carries its tangent b along."""
 
@@ -94,10 +92,8 @@ def jacobian_forward(f, x):
     """The m x n Jacobian, one column per forward pass: n passes (v = e_1, ..., e_n)."""
     x = check_point(x)
     return np.stack([jvp(f, x, e)[1] for e in np.eye(x.size)], axis=1)
-# --8<-- [end:forward]
 
 
-# --8<-- [start:forward-demo]
 def f(p):  # the seed example, written as ordinary numpy code
     x, y = p
     return [x**2 * y, 5 * x + np.sin(y)]
@@ -107,7 +103,7 @@ p = np.array([1.0, 2.0])
 print("J v with v = e_1 (column 1):", jvp(f, p, [1.0, 0.0])[1])
 print("J v with v = e_2 (column 2):", jvp(f, p, [0.0, 1.0])[1])
 print("forward mode, 2 passes:\n", jacobian_forward(f, p))
-# --8<-- [end:forward-demo]
+# --8<-- [end:forward]
 
 
 # --8<-- [start:reverse]
@@ -183,10 +179,8 @@ def jacobian_reverse(f, x):
     """The m x n Jacobian, one row per reverse sweep: record once, then m sweeps (u = e_i)."""
     tape, inputs, outputs = record(f, x)
     return np.stack([backward(tape, inputs, outputs, e) for e in np.eye(len(outputs))])
-# --8<-- [end:reverse]
 
 
-# --8<-- [start:reverse-demo]
 tape, inputs, outputs = record(lambda p: [p[0] ** 2 * p[1]], [1.0, 2.0])  # x^2 y at (1, 2)
 for index, parents in enumerate(tape):
     print(f"node {index}: (parent, local derivative) pairs {parents}")
@@ -195,7 +189,7 @@ for index, parents in enumerate(tape):
 print("u^T J with u = e_1 (row 1):", vjp(f, p, [1.0, 0.0])[1])
 print("u^T J with u = e_2 (row 2):", vjp(f, p, [0.0, 1.0])[1])
 print("reverse mode, 1 recording + 2 sweeps:\n", jacobian_reverse(f, p))
-# --8<-- [end:reverse-demo]
+# --8<-- [end:reverse]
 
 
 # --8<-- [start:tall-wide]
@@ -211,16 +205,14 @@ def wide(x):
         s = s + np.sin(xk) * (k + 1)
         q = q + xk * xk
     return [s, q]
-# --8<-- [end:tall-wide]
 
 
-# --8<-- [start:tall-wide-demo]
 x_tall, x_wide = np.array([0.3, -0.7]), np.linspace(-1.0, 1.0, 200)
 for name, func, x in [("tall", tall, x_tall), ("wide", wide, x_wide)]:
     J_fwd, J_rev = jacobian_forward(func, x), jacobian_reverse(func, x)
     print(f"{name}: J is {J_fwd.shape[0]} x {J_fwd.shape[1]};",
           "forward and reverse mode agree:", np.allclose(J_fwd, J_rev, rtol=1e-12, atol=1e-12))
-# --8<-- [end:tall-wide-demo]
+# --8<-- [end:tall-wide]
 
 
 # --8<-- [start:exercise-gradient]
