@@ -1,0 +1,1 @@
+"""The examples of docs/layers.md, one file per shown block."""
