@@ -1,10 +1,15 @@
-"""snippets/explorer.py and the interactive figure it feeds (docs/javascripts/jacobian-explorer.js).
+"""The interactive Jacobian explorer of docs/linear-map.md and docs/determinant.md.
 
-Design: explorer_html() embeds the sample data (p, f(p), J_f(p), det J_f(p) and the
-linearization error, computed by snippets/explorer.py at build time) as JSON in a
-<script type="application/json" class="jx-data"> inside the figure. The browser tests read it
-from the built pages, check it still equals what the snippets compute, evaluate the figure's
-own JavaScript functions at those points (and at more points drawn here) and compare.
+Every claim the figure makes is checked: its functions and Jacobians (snippets/shared/explorer.py)
+against SymPy, finite differences and the complex step, det J against the signed area of an
+image square, the linearization error against its definition and its h^2 decay, and every
+input check once with a bad input. explorer_html() embeds sample data (p, f(p), J_f(p),
+det J_f(p) and the linearization error, computed at build time) as JSON in a
+<script type="application/json" class="jx-data"> inside the figure. The browser tests (their
+names start with test_browser_; they build and serve the site, so run the rest alone with
+``-k "not browser"``) read it from the built pages, check it still equals what the module
+computes, evaluate the figure's own JavaScript at those points (and at more points drawn here)
+and compare, then drive the figure by keyboard, mouse and touch.
 """
 
 from __future__ import annotations
@@ -13,7 +18,7 @@ import html as htmllib
 import json
 import math
 import re
-from pathlib import Path
+import urllib.request
 
 import numpy as np
 import pytest
@@ -31,25 +36,22 @@ from snippets.shared.explorer import (
     LAYER_W,
     RADIUS_MIN,
     VIEW,
-    check_function,
-    check_radius,
     det2,
     explorer_data,
-    explorer_det,
     explorer_f,
     explorer_html,
     explorer_jacobian,
-    explorer_sympy,
     fmt,
     grid_offsets,
     linearization_error,
     sample_points,
     sample_record,
+    static_figure,
     summary_text,
 )
 from snippets.shared.finite_differences import numerical_jacobian
 
-# The pages that show the figure (the lead inserts explorer_html() into both).
+# The pages that show the figure (each embeds explorer_html()).
 FIGURE_PAGES = ("linear-map/", "determinant/")
 
 # JavaScript and NumPy run the same operations in the same order; they can differ only where
@@ -65,13 +67,32 @@ function_name = st.sampled_from(FUNCTIONS)
 # ---------------------------------------------------------------- Python side: the maths
 
 
+def sympy_reference(name: str):
+    """(f, J, (x, y)): the figure's function ``name`` as a 2 x 1 SymPy Matrix, and its Jacobian."""
+    x, y = sp.symbols("x y", real=True)
+    if name == "seed":
+        f = sp.Matrix([x**2 * y, 5 * x + sp.sin(y)])
+    elif name == "polar":
+        f = sp.Matrix([x * sp.cos(y), x * sp.sin(y)])
+    else:
+        W = sp.Matrix(LAYER_W.tolist()).applyfunc(sp.nsimplify)
+        b = sp.Matrix(LAYER_B.tolist()).applyfunc(sp.nsimplify)
+        f = (W * sp.Matrix([x, y]) + b).applyfunc(sp.tanh)
+    return f, f.jacobian([x, y]), (x, y)
+
+
+def explorer_det(name: str, p) -> float:
+    """det J_f(p) as the figure computes it."""
+    return det2(explorer_jacobian(name, p))
+
+
 def test_sympy_jacobians_are_the_hand_results():
-    f, J, (x, y) = explorer_sympy("seed")
+    f, J, (x, y) = sympy_reference("seed")
     assert sp.simplify(J - sp.Matrix([[2 * x * y, x**2], [5, sp.cos(y)]])) == sp.zeros(2, 2)
-    f, J, (r, t) = explorer_sympy("polar")
+    f, J, (r, t) = sympy_reference("polar")
     assert sp.simplify(J - sp.Matrix([[sp.cos(t), -r * sp.sin(t)], [sp.sin(t), r * sp.cos(t)]])) == sp.zeros(2, 2)
     assert sp.simplify(J.det()) == r  # polar coordinates scale areas by r
-    f, J, (x, y) = explorer_sympy("layer")
+    f, J, (x, y) = sympy_reference("layer")
     W = sp.Matrix(LAYER_W.tolist()).applyfunc(sp.nsimplify)
     z = W * sp.Matrix([x, y]) + sp.Matrix(LAYER_B.tolist()).applyfunc(sp.nsimplify)
     sech2 = sp.diag(*[1 - sp.tanh(zi) ** 2 for zi in z])  # tanh' = 1 - tanh^2
@@ -81,7 +102,7 @@ def test_sympy_jacobians_are_the_hand_results():
 
 @pytest.mark.parametrize("name", FUNCTIONS)
 def test_numpy_matches_sympy(name):
-    f, J, syms = explorer_sympy(name)
+    f, J, syms = sympy_reference(name)
     f_num = sp.lambdify(syms, f, "numpy")
     J_num = sp.lambdify(syms, J, "numpy")
     det_num = sp.lambdify(syms, J.det(), "numpy")
@@ -183,48 +204,131 @@ def test_linearization_error_is_the_largest_gap_at_grid_nodes():
     assert math.isclose(linearization_error(name, p, h), max(gaps), rel_tol=1e-12)
 
 
+def test_view_window_holds_every_start_and_sample_point():
+    # "p stays inside" the window: the start points and the embedded samples lie in it.
+    assert VIEW[0] < 0 < VIEW[1]
+    for name in FUNCTIONS:
+        for p in sample_points(name):
+            assert all(VIEW[0] <= c <= VIEW[1] for c in p), (name, p)
+    assert DEFAULT_POINT["seed"] == (1.0, 2.0)  # the worked example of the pages
+
+
+@pytest.mark.parametrize("name, p, h", [("seed", (1.0, 2.0), 0.5), ("polar", (2.0, 0.5), 0.3), ("layer", (-1.0, 0.7), 0.8)])
+def test_still_image_draws_the_grid_its_images_and_the_jacobian_columns(name, p, h):
+    import matplotlib.pyplot as plt
+
+    f, J_sym, syms = sympy_reference(name)
+    f_ref = lambda q: np.asarray(sp.lambdify(syms, f, "numpy")(*q), float).ravel()  # noqa: E731
+    p = np.array(p)
+    fp, J = f_ref(p), np.asarray(sp.lambdify(syms, J_sym, "numpy")(*p), float)
+    fig = static_figure(name, list(p), h)  # a list works as p
+    ax_in, ax_out = fig.axes
+    fine = np.linspace(-h, h, 25)
+    for k, c in enumerate(np.linspace(-h, h, GRID_N)):
+        lines = [np.stack([np.full_like(fine, c), fine], 1), np.stack([fine, np.full_like(fine, c)], 1)]
+        for j, v in enumerate(lines):
+            np.testing.assert_allclose(ax_in.lines[2 * k + j].get_xydata(), p + v, rtol=1e-14, atol=1e-14)
+            curved, straight = ax_out.lines[4 * k + 2 * j], ax_out.lines[4 * k + 2 * j + 1]
+            np.testing.assert_allclose(curved.get_xydata(), [f_ref(p + d) for d in v], rtol=1e-9, atol=1e-12)
+            np.testing.assert_allclose(straight.get_xydata(), fp + v @ J.T, rtol=1e-9, atol=1e-12)
+    # the arrows h e_k on the left and h J e_k (column k of J, times h) on the right, from p and f(p)
+    for k in range(2):
+        np.testing.assert_allclose(ax_in.texts[k].xy, p + h * np.eye(2)[k], rtol=1e-14)
+        np.testing.assert_allclose(ax_in.texts[k].xyann, p, rtol=1e-14)
+        np.testing.assert_allclose(ax_out.texts[k].xy, fp + h * J[:, k], rtol=1e-9, atol=1e-12)
+        np.testing.assert_allclose(ax_out.texts[k].xyann, fp, rtol=1e-9, atol=1e-12)
+    corners = h * np.array([[-1, -1], [1, -1], [1, 1], [-1, 1], [-1, -1]])
+    np.testing.assert_allclose(ax_out.lines[4 * GRID_N].get_xydata(), fp + corners, rtol=1e-9, atol=1e-12)
+    plt.close(fig)
+
+
 # ---------------------------------------------------------------- Python side: validation
 
 
 @pytest.mark.parametrize("bad, exc, words", [
-    (3, TypeError, "name"), (None, TypeError, "name"), ("tanh", ValueError, "seed, polar, layer"),
+    (3, TypeError, "name must be a function name"), (None, TypeError, "name must be a function name"),
+    ("tanh", ValueError, "name must be one of seed, polar, layer"),
 ])
-def test_check_function_rejects(bad, exc, words):
+def test_function_names_are_checked(bad, exc, words):
+    for call in (explorer_f, explorer_jacobian):
+        with pytest.raises(exc, match=words):
+            call(bad, (1.0, 2.0))
     with pytest.raises(exc, match=words):
-        check_function(bad)
+        sample_points(bad)
+    with pytest.raises(exc, match=words):
+        summary_text(bad, (1.0, 2.0))
+    with pytest.raises(exc, match=words):
+        static_figure(bad)
+    with pytest.raises(exc, match=words.replace("name must", "function must")):
+        explorer_html(bad)
 
 
 @pytest.mark.parametrize("bad, exc, words", [
-    ([1.0, 2.0, 3.0], ValueError, "shape"), ([[1.0, 2.0]], ValueError, "shape"),
-    ([1.0, float("nan")], ValueError, "finite"), ([float("inf"), 0.0], ValueError, "finite"),
-    (lambda: 0, TypeError, "function"), ("12", TypeError, "str"),
+    ([1.0, 2.0, 3.0], ValueError, r"p must have shape \(2,\)"), ([[1.0, 2.0]], ValueError, r"p must have shape"),
+    ([1.0, float("nan")], ValueError, "p must be finite"), ([float("inf"), 0.0], ValueError, "p must be finite"),
+    (lambda: 0, TypeError, "p must be an array of numbers"), ("12", TypeError, "p must be an array of numbers"),
 ])
-def test_functions_reject_bad_points(bad, exc, words):
-    for call in (explorer_f, explorer_jacobian, explorer_det):
+def test_points_are_checked(bad, exc, words):
+    for call in (explorer_f, explorer_jacobian):
         with pytest.raises(exc, match=words):
             call("seed", bad)
+    with pytest.raises(exc, match=words):
+        linearization_error("seed", bad, 0.5)
+    with pytest.raises(exc, match=words):
+        sample_record("seed", bad, 0.5)
+    with pytest.raises(exc, match=words):
+        static_figure("seed", bad)
 
 
 @pytest.mark.parametrize("bad, exc, words", [
-    (0, ValueError, "> 0"), (-0.5, ValueError, "> 0"), (float("nan"), ValueError, "finite"),
-    (float("inf"), ValueError, "finite"), ("0.5", TypeError, "number"), (True, TypeError, "number"),
+    (0, ValueError, "radius must be a positive finite number"), (-0.5, ValueError, "radius must be a positive"),
+    (float("nan"), ValueError, "radius must be a positive finite"), (float("inf"), ValueError, "radius must be a positive finite"),
+    ("0.5", TypeError, "radius must be a positive number"), (True, TypeError, "radius must be a positive number"),
 ])
 def test_radius_is_checked(bad, exc, words):
     with pytest.raises(exc, match=words):
-        check_radius(bad)
+        grid_offsets(bad)
     with pytest.raises(exc, match=words):
         linearization_error("seed", (1.0, 2.0), bad)
+    with pytest.raises(exc, match=words):
+        sample_record("seed", (1.0, 2.0), bad)
+    with pytest.raises(exc, match=words):
+        static_figure("seed", radius=bad)
 
 
-def test_other_inputs_are_checked():
-    with pytest.raises(ValueError, match="2 x 2"):
-        det2(np.eye(3))
-    with pytest.raises(ValueError, match="integer >= 2"):
+@pytest.mark.parametrize("bad, exc, words", [
+    (np.eye(3), ValueError, r"J must have shape \(2, 2\)"), ([1.0, 2.0], ValueError, "J must have shape"),
+    ([[1.0, np.nan], [0.0, 1.0]], ValueError, "J must be finite"), ([[np.inf, 0.0], [0.0, 1.0]], ValueError, "J must be finite"),
+    ("1234", TypeError, "J must be an array of numbers"),
+])
+def test_det2_checks_its_matrix(bad, exc, words):
+    with pytest.raises(exc, match=words):
+        det2(bad)
+
+
+def test_counts_and_numbers_are_checked():
+    with pytest.raises(ValueError, match="n must be an integer >= 2"):
         grid_offsets(0.5, 1)
-    with pytest.raises(ValueError, match="unknown function"):
-        explorer_html("softmax")
-    with pytest.raises(TypeError, match="name"):
-        explorer_html(None)
+    with pytest.raises(TypeError, match="n must be an integer"):
+        linearization_error("seed", (1.0, 2.0), 0.5, n=7.0)
+    with pytest.raises(ValueError, match="count must be an integer >= 1"):
+        sample_points("seed", count=0)
+    with pytest.raises(ValueError, match="seed must be an integer >= 0"):
+        sample_points("seed", seed=-1)
+    with pytest.raises(ValueError, match="value must be finite"):
+        fmt(float("nan"))
+    with pytest.raises(TypeError, match="digits must be an integer"):
+        fmt(1.0, 2.5)
+
+
+def test_a_list_works_like_an_array():
+    p = [0.3, -1.2]
+    for name in FUNCTIONS:
+        np.testing.assert_array_equal(explorer_f(name, p), explorer_f(name, np.array(p)))
+        np.testing.assert_array_equal(explorer_jacobian(name, p), explorer_jacobian(name, np.array(p)))
+        assert linearization_error(name, p, 0.5) == linearization_error(name, np.array(p), 0.5)
+    assert det2([[1.0, 2.0], [3.0, 4.0]]) == det2(np.array([[1.0, 2.0], [3.0, 4.0]])) == -2.0
+    assert sample_record("seed", (1, 2), 1) == sample_record("seed", np.array([1.0, 2.0]), 1.0)
 
 
 # ---------------------------------------------------------------- Python side: the HTML
@@ -261,6 +365,11 @@ def test_summary_text_states_the_numbers():
     assert "keeps orientation" in summary_text("polar", (2.0, 0.5))  # det = r > 0
     assert "flips orientation" in summary_text("polar", (-2.0, 0.5))  # det = r < 0
     assert fmt(-0.0001) == "0.000" and fmt(-1.5) == "\u22121.500"
+    for h in (0.5, 0.2):
+        error = linearization_error("seed", (1.0, 2.0), h)
+        text = summary_text("seed", (1.0, 2.0), h)
+        assert f"radius h = {h:.2f}, f and its linear map differ by at most {error:.3g} " in text
+        assert f"(error / h² = {error / h**2:.3g})" in text
 
 
 # ---------------------------------------------------------------- Browser: the figure's own JS
@@ -280,15 +389,6 @@ def relative_gap(js: float, py: float) -> float:
     return 0.0 if js == py else abs(js - py) / abs(py)
 
 
-def test_every_figure_page_has_a_figure(built_site: Path):
-    for path in FIGURE_PAGES:
-        page_html = (built_site / path / "index.html").read_text(encoding="utf-8")
-        assert page_html.count('<figure class="jx"') >= 1, f"/{path} has no explorer figure"
-        for data in embedded_data(page_html):
-            for s in data["samples"]:  # the build used the current snippets
-                assert s == sample_record(s["function"], s["p"], s["radius"])
-
-
 JS_EVALUATE = """(points) => {
   const data = JSON.parse(document.querySelector("figure.jx script.jx-data").textContent);
   const E = window.JacobianExplorer;
@@ -297,10 +397,16 @@ JS_EVALUATE = """(points) => {
 
 
 @pytest.mark.parametrize("path", FIGURE_PAGES)
-def test_javascript_formulas_match_python(browser, site_url: str, path: str):
+def test_browser_javascript_formulas_match_python(browser, site_url: str, path: str):
+    # The page as built (before any JavaScript ran) has the figure, with the samples of the
+    # current module: the build used these snippets.
+    with urllib.request.urlopen(site_url + path) as response:
+        built_html = response.read().decode("utf-8")
+    assert built_html.count('<figure class="jx"') >= 1, f"/{path} has no explorer figure"
+    samples = [s for data in embedded_data(built_html) for s in data["samples"]]
+    for s in samples:
+        assert s == sample_record(s["function"], s["p"], s["radius"])
     context, page, errors = open_page(browser, site_url, path)
-    page_html = page.content()
-    samples = [s for data in embedded_data(page_html) for s in data["samples"]]
     rng = np.random.default_rng(11)
     extra = [sample_record(name, p, h) for name in FUNCTIONS
              for p, h in zip(rng.uniform(*VIEW, size=(30, 2)), rng.uniform(RADIUS_MIN, 1.0, size=30))]
@@ -354,7 +460,7 @@ def assert_shows_python_values(shown: dict) -> None:
 
 
 @pytest.mark.parametrize("path", FIGURE_PAGES)
-def test_keyboard_moves_the_point(browser, site_url: str, path: str):
+def test_browser_keyboard_moves_the_point(browser, site_url: str, path: str):
     context, page, errors = open_page(browser, site_url, path)
     start = displayed(page)
     assert start["p"] == list(DEFAULT_POINT[start["name"]])
@@ -388,7 +494,7 @@ def to_data(box: dict, sx: float, sy: float) -> tuple[float, float]:
 
 
 @pytest.mark.parametrize("path", FIGURE_PAGES)
-def test_dragging_moves_the_point(browser, site_url: str, path: str):
+def test_browser_dragging_moves_the_point(browser, site_url: str, path: str):
     context, page, errors = open_page(browser, site_url, path, viewport={"width": 1200, "height": 900})
     page.locator("figure.jx .jx-handle").scroll_into_view_if_needed()
     handle = page.locator("figure.jx .jx-handle-dot").bounding_box()
@@ -408,7 +514,7 @@ def test_dragging_moves_the_point(browser, site_url: str, path: str):
     assert errors == []
 
 
-def test_touch_moves_the_point(browser, site_url: str):
+def test_browser_touch_moves_the_point(browser, site_url: str):
     context, page, errors = open_page(browser, site_url, FIGURE_PAGES[0], has_touch=True,
                                       viewport={"width": 800, "height": 900})
     page.locator("figure.jx .jx-handle").scroll_into_view_if_needed()
@@ -422,7 +528,7 @@ def test_touch_moves_the_point(browser, site_url: str):
     assert errors == []
 
 
-def test_function_and_radius_controls(browser, site_url: str):
+def test_browser_function_and_radius_controls(browser, site_url: str):
     context, page, errors = open_page(browser, site_url, FIGURE_PAGES[0])
     fig = page.locator("figure.jx").first
     for name in FUNCTIONS:
@@ -450,7 +556,7 @@ def test_function_and_radius_controls(browser, site_url: str):
 
 
 @pytest.mark.parametrize("path", FIGURE_PAGES)
-def test_without_javascript_the_still_image_shows(browser, site_url: str, path: str):
+def test_browser_without_javascript_shows_the_still_image(browser, site_url: str, path: str):
     context, page, _ = open_page(browser, site_url, path, java_script_enabled=False)
     fig = page.locator("figure.jx").first
     assert fig.locator(".jx-static svg[role=img]").is_visible()
@@ -461,7 +567,7 @@ def test_without_javascript_the_still_image_shows(browser, site_url: str, path: 
     context.close()
 
 
-def test_pages_without_the_figure_are_left_alone(browser, site_url: str):
+def test_browser_pages_without_the_figure_are_left_alone(browser, site_url: str):
     context, page, errors = open_page(browser, site_url, "jacobian/")
     assert page.evaluate("typeof window.JacobianExplorer") == "undefined"
     assert page.locator(".jx-app").count() == 0
@@ -470,7 +576,7 @@ def test_pages_without_the_figure_are_left_alone(browser, site_url: str):
 
 
 @pytest.mark.parametrize("scheme", ["light", "dark"])
-def test_palettes_and_accessibility(browser, site_url: str, scheme: str):
+def test_browser_palettes_and_accessibility(browser, site_url: str, scheme: str):
     from axe_playwright_python.sync_playwright import Axe
 
     expected = {"light": ("default", "rgb(0, 114, 178)"), "dark": ("slate", "rgb(86, 180, 233)")}[scheme]
