@@ -1,9 +1,9 @@
 // The interactive Jacobian explorer (plain JavaScript + SVG, no library).
 //
 // Loaded on every page; it acts only on pages with a <figure class="jx"> made by
-// snippets/explorer.py:explorer_html(). That container holds a still image (shown without
+// snippets/shared/explorer.py:explorer_html(). That container holds a still image (shown without
 // JavaScript) and, in <script type="application/json" class="jx-data">, the figure's settings
-// and sample points computed in Python. The formulas below mirror snippets/explorer.py entry
+// and sample points computed in Python. The formulas below mirror snippets/shared/explorer.py entry
 // by entry (same operations, same order); the browser tests compare them at the sample points.
 (function () {
   "use strict";
