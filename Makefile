@@ -1,6 +1,7 @@
 # The three commands of the README. Each one sets up .venv first (only when it is missing or
 # older than requirements.txt / package-lock.json), so a fresh clone needs Python 3.11+ only.
 PYTHON ?= python3
+PORT ?= 8000
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.setup-done
@@ -19,7 +20,7 @@ $(STAMP): requirements.txt package.json package-lock.json
 	touch $@
 
 serve: $(STAMP)
-	$(BIN)/mkdocs serve --dev-addr 127.0.0.1:8000
+	$(BIN)/mkdocs serve --dev-addr 127.0.0.1:$(PORT)
 
 build: $(STAMP)
 	$(BIN)/mkdocs build --strict --site-dir site

@@ -77,3 +77,13 @@ def test_no_math_in_headings(built_site: Path):
     for page in checks.reader_pages(built_site):
         for heading in re.findall(r"<h[1-6][^>]*>(.*?)</h[1-6]>", checks.read_page(built_site, page), re.S):
             assert 'class="katex' not in heading, f"/{page}: math in heading {heading[:80]}"
+
+
+def test_search_finds_words_after_punctuation(built_site: Path):
+    """Material's search tokenizes with the configured separator: a word right after "(" or
+    "/" must be a token of its own (the default splits on white space and "-" only)."""
+    index = json.loads((built_site / "search" / "search_index.json").read_text(encoding="utf-8"))
+    separator = re.compile(index["config"]["separator"])
+    words = {w.lower() for d in index["docs"] for w in separator.split(d["text"]) if w}
+    assert {"rumelhart", "determinant"} <= words
+    assert [w for w in separator.split("(Rumelhart, Pearlmutter/Schraudolph)") if w] == ["Rumelhart", "Pearlmutter", "Schraudolph"]
