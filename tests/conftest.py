@@ -46,12 +46,18 @@ def example():
     return run
 
 
-def mkdocs_build(site_dir: Path, config: Path | None = None, cwd: Path = ROOT) -> subprocess.CompletedProcess:
-    """Run ``mkdocs build --strict`` into ``site_dir``; return the finished process."""
+# Settings a reader's shell may carry that change the site (mkdocs.yml reads them with !ENV).
+SITE_ENV = ("SITE_URL", "REPO_URL", "EDIT_URI")
+
+
+def mkdocs_build(site_dir: Path, config: Path | None = None, cwd: Path = ROOT,
+                 env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
+    """Run ``mkdocs build --strict`` into ``site_dir``; return the finished process. The site's
+    address and repository come from ``env`` only (default: none, the defaults of mkdocs.yml)."""
     cmd = [sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(site_dir)]
     if config is not None:
         cmd += ["--config-file", str(config)]
-    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+    env = {**{k: v for k, v in os.environ.items() if k not in SITE_ENV}, "NO_MKDOCS_2_WARNING": "1", **(env or {})}
     return subprocess.run(cmd, cwd=cwd, env=env, capture_output=True, text=True, timeout=600)
 
 
