@@ -282,6 +282,7 @@ def link_problems(site: Path, site_url: str = "") -> list[str]:
             parsed[file] = parse_page(file.read_text(encoding="utf-8"))
         return parsed[file]
 
+    prefix = urlsplit(site_url).path or "/"  # a site published under a sub-path: /jacobians/
     problems: list[str] = []
     for path in reader_pages(site):
         file = _page_file(site, path)
@@ -293,6 +294,8 @@ def link_problems(site: Path, site_url: str = "") -> list[str]:
             seen.add(url)
             if site_url and url.startswith(site_url):
                 target = _LOCAL + url[len(site_url):]
+            elif prefix != "/" and url.startswith(prefix):  # root-absolute, under the site's path
+                target = _LOCAL + url[len(prefix):]
             else:
                 target = urljoin(_LOCAL + path, url)
             parts = urlsplit(target)

@@ -189,9 +189,11 @@ def test_link_check_follows_the_configured_site_url(tmp_path: Path):
     (tmp_path / "a").mkdir()
     (tmp_path / "a" / "index.html").write_text(
         '<link rel="canonical" href="http://example.org/docs/a/"><a href="http://example.org/docs/b/">b</a>'
+        '<link rel="stylesheet" href="/docs/a/index.html"><a href="/docs/c/">c</a>'  # root-absolute, under /docs/
     )
     assert checks.link_problems(tmp_path, "http://example.org/docs/") == [
-        "/a/: <a> 'http://example.org/docs/b/' points to a missing file /b/"
+        "/a/: <a> 'http://example.org/docs/b/' points to a missing file /b/",
+        "/a/: <a> '/docs/c/' points to a missing file /c/",
     ]
 
 
