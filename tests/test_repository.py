@@ -3,9 +3,12 @@ and the licenses named on every page of the site."""
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from pathlib import Path
+
+import pytest
 
 from tests import site_checks as checks
 from tests.conftest import ROOT
@@ -32,3 +35,17 @@ def test_every_page_names_both_licenses(built_site: Path):
     for page in checks.reader_pages(built_site):
         html = checks.read_page(built_site, page)
         assert "creativecommons.org/licenses/by/4.0/" in html and "MIT License" in html, f"/{page}: no license in the footer"
+
+
+def test_publishing_workflow_passes_actionlint(tmp_path: Path):
+    actionlint = Path(sys.executable).with_name("actionlint")
+    if not actionlint.exists():  # its wheel exists for Linux x86_64 only (requirements.txt)
+        message = f"actionlint is not installed for this platform ({sys.platform})"
+        pytest.fail(message) if os.environ.get("CI") else pytest.skip(message)
+    workflow = ROOT / ".github" / "workflows" / "pages.yml"
+    result = subprocess.run([str(actionlint), str(workflow)], capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout + result.stderr
+    # The linter fails on a mistake: an undefined context property in the same workflow.
+    broken = tmp_path / "pages.yml"
+    broken.write_text(workflow.read_text().replace("github.repository_owner", "github.repository_ownr"))
+    assert subprocess.run([str(actionlint), str(broken)], capture_output=True).returncode == 1
