@@ -87,3 +87,22 @@ def test_search_finds_words_after_punctuation(built_site: Path):
     words = {w.lower() for d in index["docs"] for w in separator.split(d["text"]) if w}
     assert {"rumelhart", "determinant"} <= words
     assert [w for w in separator.split("(Rumelhart, Pearlmutter/Schraudolph)") if w] == ["Rumelhart", "Pearlmutter", "Schraudolph"]
+
+
+def test_every_page_has_its_own_description_and_open_graph_tags(built_site: Path):
+    descriptions = {}
+    for page in checks.reader_pages(built_site):
+        html = checks.read_page(built_site, page)
+        meta = re.search(r'<meta name="description" content="([^"]*)"', html).group(1)
+        og = re.search(r'<meta property="og:description" content="([^"]*)"', html).group(1)
+        assert og == meta and '<meta property="og:title"' in html, f"/{page}"
+        if not page.startswith(("404", "notebooks/")):
+            descriptions[page] = meta
+    assert len(set(descriptions.values())) == len(descriptions) >= 10, "pages share a description"
+
+
+def test_the_404_page_offers_search_and_the_curriculum(built_site: Path):
+    html = checks.read_page(built_site, "404.html")
+    assert 'for="__search"' in html and "Page not found" in html
+    for page in ("jacobian/", "chain-rule/", "backprop/", "notebooks/mlp_training/"):
+        assert f'href="/{page}"' in html, page
