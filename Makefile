@@ -6,6 +6,8 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.setup-done
 export NO_MKDOCS_2_WARNING := 1
+# The build and the tests do many small matrix operations: one BLAS thread each is fastest.
+export OPENBLAS_NUM_THREADS ?= 1
 
 
 .PHONY: setup serve build test clean

@@ -3,10 +3,15 @@ by the pytest-xdist workers), served once per worker, and visited in one Chromiu
 
 from __future__ import annotations
 
+import os
+
+# Before NumPy loads: one BLAS thread per process. The tests run in one process per core and
+# do many small matrix operations, which OpenBLAS's threads slow down a hundredfold here.
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+
 import contextlib
 import fcntl
 import io
-import os
 import re
 import runpy
 import subprocess

@@ -42,6 +42,9 @@ def test_notebook_page_shows_executed_output_and_download_link(built_site: Path)
     assert 'href="seed_example.py" download' in html
     assert (page.parent / "seed_example.py").is_file()
     assert "mathjax" not in re.sub(r"<!--.*?-->", "", html, flags=re.S).lower()
+    mlp = checks.read_page(built_site, "notebooks/mlp_training/")
+    assert "training accuracy" in mlp and "data:image/png;base64," in mlp  # the executed plot
+    assert 'href="mlp_training.py" download' in mlp and (built_site / "notebooks" / "mlp_training" / "mlp_training.py").is_file()
 
 
 def test_katex_assets_are_served_by_the_site(built_site: Path):
