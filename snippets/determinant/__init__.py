@@ -1,0 +1,1 @@
+"""The examples of docs/determinant.md, one file per shown block; figures.py draws its figures."""
