@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 import sympy as sp
 
-from snippets.shared.checks import count, finite_array, labels, positive
+from snippets.shared.checks import choice, count, finite_array, function, labels, positive
 from snippets.shared.figures import svg_figure
 from snippets.shared.finite_differences import numerical_jacobian
 from snippets.shared.running_example import (
@@ -157,3 +157,11 @@ def test_alt_text_is_required(alt):
 def test_a_figure_is_required():
     with pytest.raises(TypeError, match="matplotlib Figure, got str"):
         svg_figure("<svg/>", alt="nothing")
+
+
+def test_function_and_choice_checks_name_the_argument():
+    assert function("f", len) is len and choice("mode", "a", ("a", "b")) == "a"
+    with pytest.raises(TypeError, match="f must be callable, got int"):
+        function("f", 3)
+    with pytest.raises(ValueError, match="mode must be one of a, b, got 'c'"):
+        choice("mode", "c", ("a", "b"))

@@ -13,7 +13,7 @@ from types import ModuleType
 
 import numpy as np
 
-from snippets.shared.checks import finite_array
+from snippets.shared.checks import finite_array, function
 
 
 def site_autodiff() -> ModuleType:
@@ -31,9 +31,7 @@ class CountingFunction:
     """Wrap f to count how many times it is evaluated (one evaluation = one pass)."""
 
     def __init__(self, f: Callable):
-        if not callable(f):
-            raise TypeError(f"f must be callable, got {type(f).__name__}")
-        self.f, self.calls = f, 0
+        self.f, self.calls = function("f", f), 0
 
     def __call__(self, x):
         self.calls += 1

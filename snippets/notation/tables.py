@@ -10,7 +10,7 @@ from collections.abc import Callable
 
 import numpy as np
 
-from snippets.shared.checks import count, finite_array
+from snippets.shared.checks import count, finite_array, function
 from snippets.shared.finite_differences import numerical_jacobian
 
 
@@ -22,8 +22,7 @@ def tensor_jacobian(f: Callable[[np.ndarray], np.ndarray], x) -> np.ndarray:
     (B, m, B, n) Jacobian. The differences themselves are the shared ``numerical_jacobian``,
     on the flattened input and output.
     """
-    if not callable(f):  # checked here: numerical_jacobian only sees the flattening wrapper
-        raise TypeError(f"f must be callable, got {type(f).__name__}")
+    function("f", f)  # checked here: numerical_jacobian only sees the flattening wrapper
     x = finite_array("x", x, ndim=None)
     J = numerical_jacobian(lambda v: np.ravel(f(v.reshape(x.shape))), x.ravel())
     return J.reshape(np.shape(f(x)) + x.shape)

@@ -6,7 +6,7 @@ from collections.abc import Callable
 
 import numpy as np
 
-from snippets.shared.checks import finite_array, positive
+from snippets.shared.checks import choice, finite_array, function, positive
 
 #: The precisions of the figure: the real type and the complex type each one computes in.
 DTYPES = {"float64": (np.float64, np.complex128), "float32": (np.float32, np.complex64)}
@@ -20,12 +20,9 @@ def derivative_errors(f: Callable, df_exact: float, x: float, steps, method: str
     Every operation runs in ``dtype`` ("float64" or "float32"): x, h, f's values and the
     difference quotient, so that round-off is that of the chosen precision.
     """
-    if not callable(f):
-        raise TypeError(f"f must be callable, got {type(f).__name__}")
-    if method not in METHODS:
-        raise ValueError(f"method must be one of {list(METHODS)}, got {method!r}")
-    if dtype not in DTYPES:
-        raise ValueError(f"dtype must be one of {sorted(DTYPES)}, got {dtype!r}")
+    function("f", f)
+    choice("method", method, list(METHODS))
+    choice("dtype", dtype, sorted(DTYPES))
     x = float(finite_array("x", x, ndim=0))
     df_exact = float(finite_array("df_exact", df_exact, ndim=0))
     steps = [positive("steps", h) for h in finite_array("steps", steps, ndim=1)]

@@ -12,7 +12,7 @@ import functools
 
 import numpy as np
 
-from snippets.shared.checks import count, finite_array, positive
+from snippets.shared.checks import choice, count, finite_array, positive
 
 TRUE_THETA = (2.0, -1.3)  # the data are samples of 2 exp(-1.3 t) plus noise
 METHODS = ("gd", "gauss-newton", "levenberg-marquardt")
@@ -55,8 +55,7 @@ def fit(method: str, t, y, theta0=(1.0, 0.0), tol: float = 1e-8, max_iter: int =
     there), "rejected" (Levenberg-Marquardt's rejected trial steps), and "reason" = "singular"
     when Gauss-Newton stopped on a singular J^T J.
     """
-    if method not in METHODS:
-        raise ValueError(f"method must be one of {METHODS}, got {method!r}")
+    choice("method", method, METHODS)
     t = finite_array("t", t, ndim=1)
     y = finite_array("y", y, shape=(t.size,))
     theta = finite_array("theta0", theta0, shape=(2,))

@@ -72,3 +72,17 @@ def labels(name: str, value, n_classes: int, size: int | None = None) -> np.ndar
     if arr.min() < 0 or arr.max() >= n_classes:
         raise ValueError(f"{name} must lie in 0..{n_classes - 1}, got values from {arr.min()} to {arr.max()}")
     return arr.astype(int)
+
+
+def function(name: str, value):
+    """``value`` if it can be called (a function of the input), else a TypeError naming ``name``."""
+    if not callable(value):
+        raise TypeError(f"{name} must be callable, got {type(value).__name__}")
+    return value
+
+
+def choice(name: str, value, options):
+    """``value`` if it is one of ``options``, else a ValueError naming ``name`` and the options."""
+    if value not in options:
+        raise ValueError(f"{name} must be one of {', '.join(map(str, options))}, got {value!r}")
+    return value

@@ -55,15 +55,10 @@ INPUT_NAMES = {"seed": ("x", "y"), "polar": ("r", "θ"), "layer": ("x", "y")}
 
 
 def _function_name(arg: str, value) -> str:
-    """``value`` if it names one of :data:`FUNCTIONS`, else an error naming the argument ``arg``.
-
-    (checks.py has no check for a choice among names; this is the one check kept here.)
-    """
+    """``value`` if it names one of :data:`FUNCTIONS`, else an error naming the argument ``arg``."""
     if not isinstance(value, str):
         raise TypeError(f"{arg} must be a function name (str), got {type(value).__name__}")
-    if value not in FUNCTIONS:
-        raise ValueError(f"{arg} must be one of {', '.join(FUNCTIONS)}, got {value!r}")
-    return value
+    return checks.choice(arg, value, FUNCTIONS)
 
 
 def explorer_f(name: str, p: np.ndarray) -> np.ndarray:

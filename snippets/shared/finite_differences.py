@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from snippets.shared.checks import finite_array, positive
+from snippets.shared.checks import choice, finite_array, function, positive
 
 # Step sizes that balance truncation and round-off error in float64 (eps ~ 2.2e-16):
 # forward: error ~ h + eps/h, best near sqrt(eps); central: ~ h^2 + eps/h, best near eps^(1/3).
@@ -24,10 +24,8 @@ def numerical_jacobian(f, x, method: str = "central", h: float | None = None) ->
     and be real-analytic, e.g. no abs(), no np.real(), no comparisons on the complex
     value itself; branching on its real part is fine).
     """
-    if not callable(f):
-        raise TypeError(f"f must be callable, got {type(f).__name__}")
-    if method not in DEFAULT_STEP:
-        raise ValueError(f"method must be one of {sorted(DEFAULT_STEP)}, got {method!r}")
+    function("f", f)
+    choice("method", method, sorted(DEFAULT_STEP))
     x = finite_array("x", x, ndim=1)
     h = DEFAULT_STEP[method] if h is None else positive("h", h)
 
