@@ -165,16 +165,20 @@ def render_math(html_text: str, render: Render, dollars: bool = False) -> tuple[
 
 
 def _replace_in_text_nodes(html_text: str, replace: Callable[[str], str]) -> str:
-    """Apply ``replace`` to each text node that is not inside a SKIP_TAGS element."""
+    """Apply ``replace`` to each text node that is not inside a SKIP_TAGS element, nor inside
+    the hidden text a notebook cell's copy button copies (``div.clipboard-copy-txt``: code)."""
     parts = TAG.split(html_text)
     depth = 0
+    copy_divs = 0  # open <div>s since a clipboard-copy-txt div began (0: not inside one)
     for i, part in enumerate(parts):
         if i % 2:  # a tag or comment
             m = TAG_NAME.match(part)
             if m and m.group(2).lower() in SKIP_TAGS and not part.endswith("/>"):
                 depth += -1 if m.group(1) else 1
                 depth = max(depth, 0)
-        elif depth == 0 and "$" in part:
+            elif m and m.group(2).lower() == "div" and (copy_divs or "clipboard-copy-txt" in part):
+                copy_divs += -1 if m.group(1) else 1
+        elif depth == 0 and copy_divs == 0 and "$" in part:
             parts[i] = replace(part)
     return "".join(parts)
 

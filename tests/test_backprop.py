@@ -625,6 +625,6 @@ def test_page_shows_the_chain_of_blocks_once_in_file_order_and_the_model_without
     chain = (ROOT / "snippets" / "backprop" / "model.py").read_text(encoding="utf-8")
     sections = re.findall(r"# --8<-- \[start:(\w+)\]", chain)
     assert re.findall(r'--8<-- "snippets/backprop/model\.py:(\w+)"', page) == sections
-    assert page.count('session="backprop" title="Continued from the block above"') == len(sections) - 2
+    assert page.count('session="backprop" title="Continued from the block above"') == len(sections) - 1
     model = chain.split("[start:model]")[1].split("[end:model]")[0]
-    assert "raise" not in model and len(model.splitlines()) < 50  # short enough to copy and read
+    assert "raise" not in model and len(model.splitlines()) < 70  # short enough to copy and read

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 import yaml
+from yaml_env_tag import construct_env_tag
 
 from hooks.katex_math import (
     KatexRenderer,
@@ -49,12 +50,13 @@ def test_shared_macros(render):
 
 
 def test_dollars_only_on_notebook_pages_and_never_in_code(render):
-    html = "<p>cost $5 and $6, $a+b$ and $c$</p><pre>$x$</pre><code>$y$</code><div>$$\\sum_i i$$</div>"
+    copied = '<div class="clipboard-copy-txt" id="cell-1">plt.xlabel("$x_1$")<div>$z$</div></div>'  # a cell's code
+    html = "<p>cost $5 and $6, $a+b$ and $c$</p><pre>$x$</pre><code>$y$</code><div>$$\\sum_i i$$</div>" + copied
     untouched, _ = render_math(html, render, dollars=False)
     assert untouched == html
     out, errors = render_math(html, render, dollars=True)
     assert errors == []
-    assert "<pre>$x$</pre>" in out and "<code>$y$</code>" in out
+    assert "<pre>$x$</pre>" in out and "<code>$y$</code>" in out and copied in out
     assert "<p>cost $5 and $6, " in out  # prices are not math
     assert out.count('class="katex"') == 3
     assert 'class="katex-display"' in out
@@ -87,7 +89,9 @@ def one_page_site(tmp_path: Path, page: str, text: str) -> Path:
     for name in ("hooks", "overrides"):
         shutil.copytree(ROOT / name, tmp_path / name)
     (tmp_path / "node_modules").symlink_to(ROOT / "node_modules")
-    config = yaml.safe_load((ROOT / "mkdocs.yml").read_text())
+    loader = type("EnvLoader", (yaml.SafeLoader,), {})  # mkdocs.yml reads settings with !ENV
+    loader.add_constructor("!ENV", construct_env_tag)
+    config = yaml.load((ROOT / "mkdocs.yml").read_text(), Loader=loader)
     config["nav"] = [page]
     config.pop("watch", None)  # no snippets/ folder here
     config["plugins"] = [p for p in config["plugins"] if p != "search"]

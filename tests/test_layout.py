@@ -70,3 +70,10 @@ def test_no_test_runs_a_snippet_as_a_script_or_parses_its_output():
     offenders = [p.name for p in (ROOT / "tests").glob("test_*.py")
                  if p.name != "test_layout.py" and runs.search(p.read_text(encoding="utf-8"))]
     assert offenders == []
+
+
+@pytest.mark.parametrize("page", pages_with_code(), ids=lambda p: p.name)
+def test_each_shown_block_includes_one_file_or_section(page: Path):
+    fences = re.findall(r"^( *)```python[^\n]*\n(.*?)^\1```", page.read_text(encoding="utf-8"), re.M | re.S)
+    crowded = [body.strip() for _, body in fences if len(checks.INCLUDE.findall(body)) > 1]
+    assert crowded == [], f"{page.name}: a block includes several sections; make them one: {crowded}"

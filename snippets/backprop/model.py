@@ -41,10 +41,8 @@ def backward(params, cache):
     U = U * (1 - H**2)  # tanh: elementwise, tanh' = 1 - h^2 from the stored output
     grads["W1"], grads["b1"] = U.T @ X, U.sum(axis=0)
     return grads
-# --8<-- [end:model]
 
 
-# --8<-- [start:check]
 X, labels = make_spirals()  # 300 points in the plane, 3 classes
 params = init_params()  # 2 -> 16 (tanh) -> 3 (softmax)
 loss, cache = forward(params, X, labels)
@@ -63,7 +61,7 @@ for k in params:
         numeric = (forward(plus, X, labels)[0] - forward(minus, X, labels)[0]) / (2 * h)
         worst = max(worst, abs(numeric - grads[k][idx]))
 print(f"gradient check: largest |backprop - central difference| = {worst:.1e}")
-# --8<-- [end:check]
+# --8<-- [end:model]
 
 
 # --8<-- [start:jacobian_product]
