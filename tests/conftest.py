@@ -114,6 +114,14 @@ def browser():
         browser.close()
 
 
+def pytest_collection_modifyitems(items) -> None:
+    """Mark every test that needs a browser, so a run can leave them out (-m "not browser");
+    .ci/run does that only for its extra runs on other Python versions."""
+    for item in items:
+        if "browser" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.browser)
+
+
 def configured_site_url() -> str:
     """``site_url`` from mkdocs.yml: the address <link rel="canonical"> points to."""
     match = re.search(r"^site_url:\s*(\S+)", (ROOT / "mkdocs.yml").read_text(encoding="utf-8"), re.M)
