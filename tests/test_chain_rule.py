@@ -2,15 +2,17 @@
 
 Every claim of the page is checked on the objects its examples make (snippets/chain_rule/):
 the SymPy composition against an independent SymPy Jacobian, the shown NumPy functions and
-their central differences against SymPy and the shared finite differences at many points, the
-path sums against `diff`, the exercise answers by value, and `chain_jacobians` (the one function
-the page names) on random linear stages and on bad input.
+their central differences against SymPy at many points, the path sums against `diff`, the
+exercise answers by value, and `chain_jacobians` (the one function the page names) on random
+linear stages and on bad input.
 """
 
 from __future__ import annotations
 
+import functools
 import re
 
+import matplotlib.pyplot as plt
 import numpy as np
 import pytest
 import sympy as sp
@@ -24,152 +26,71 @@ from snippets.shared.running_example import seed_f, seed_f_sympy, seed_jacobian,
 
 PAGE = "chain_rule"
 coordinate = st.floats(min_value=-2, max_value=2, allow_nan=False, allow_infinity=False)
-# Central differences on g o f (entries up to ~500 for |x|, |y| <= 2): truncation ~ h^2 |f'''|
-# and round-off ~ eps |g(f)| / h are both <= ~1e-8 for h = 1e-6 (shown) or 6e-6 (shared), so
-# 1e-6 relative to (1 + |J|) is safe while any wrong entry (off by O(1)) fails.
+# Central differences (h = 1e-6) on g o f, entries <= ~500: truncation, round-off <= ~1e-8; a wrong entry is O(1).
 FD_RTOL = 1e-6
+X, Y = seed_symbols()
+U, V = sp.symbols("u v")
+F, G = seed_f_sympy(), sp.Matrix([U * V, U - V, V**2])  # g(u, v), written independently of the examples
+G_NUMPY, J_G_NUMPY = sp.lambdify((U, V), list(G)), sp.lambdify((U, V), G.jacobian([U, V]))
+GF = G.subs({U: F[0], V: F[1]}, simultaneous=True)  # g(f(x, y)): SymPy differentiates it directly
+J_GF = sp.lambdify((X, Y), GF.jacobian([X, Y]))
 
 
-def outer_g_sympy():
-    """g(u, v) = (u v, u - v, v^2) with its symbols, written independently of the examples."""
-    u, v = sp.symbols("u v")
-    return sp.Matrix([u * v, u - v, v**2]), (u, v)
-
-
-def composition_jacobian_sympy():
-    """J_{g o f} as a numpy function of (x, y): SymPy differentiates g(f(x, y)) directly."""
-    x, y = seed_symbols()
-    g, (u, v) = outer_g_sympy()
-    f = seed_f_sympy()
-    composed = g.subs({u: f[0], v: f[1]}, simultaneous=True)
-    return sp.lambdify((x, y), composed.jacobian([x, y]), "numpy")
-
-
-# --- the SymPy example ----------------------------------------------------------------------
-
-
-def test_sympy_product_equals_the_jacobian_of_the_composition(example):
+def test_sympy_product_equals_the_jacobian_of_the_composition_and_the_hand_value(example):
     ns = example(PAGE, "sympy_chain")
-    x, y, u, v = ns["x"], ns["y"], ns["u"], ns["v"]
-    g, _ = outer_g_sympy()
-    assert ns["f"] == seed_f_sympy()
-    assert ns["g"] == g
-    assert ns["J_f"] == seed_f_sympy().jacobian([x, y])
-    assert ns["J_g"] == sp.Matrix([[v, u], [1, -1], [0, 2 * v]])
-    assert ns["J_g_at_f"] == sp.Matrix([[5 * x + sp.sin(y), x**2 * y], [1, -1], [0, 2 * (5 * x + sp.sin(y))]])
-    direct = sp.Matrix([x**2 * y * (5 * x + sp.sin(y)), x**2 * y - 5 * x - sp.sin(y), (5 * x + sp.sin(y)) ** 2])
-    assert sp.expand(ns["composition"] - direct) == sp.zeros(3, 1)
-    assert sp.simplify(ns["J_direct"] - direct.jacobian([x, y])) == sp.zeros(3, 2)
+    assert (ns["x"], ns["y"], ns["u"], ns["v"], ns["f"], ns["g"]) == (X, Y, U, V, F, G)
+    assert ns["J_f"] == F.jacobian([X, Y]) and ns["J_g"] == sp.Matrix([[V, U], [1, -1], [0, 2 * V]])
+    assert sp.expand(ns["composition"] - GF) == sp.zeros(3, 1)
+    assert sp.simplify(ns["J_direct"] - GF.jacobian([X, Y])) == sp.zeros(3, 2)
     # The claim: the product equals the Jacobian of the composition for all (x, y), 3 x 2.
     assert sp.simplify(ns["J_g_at_f"] * ns["J_f"] - ns["J_direct"]) == sp.zeros(3, 2)
-    assert (ns["J_g_at_f"] * ns["J_f"]).shape == (3, 2)
-
-
-def test_hand_worked_value_at_1_0(example):
-    ns = example(PAGE, "sympy_chain")
-    x, y = ns["x"], ns["y"]
-    by_hand = sp.Matrix([[0, 5], [-5, 0], [50, 10]])
-    assert sp.Matrix([[5, 0], [1, -1], [0, 10]]) * sp.Matrix([[0, 1], [5, 1]]) == by_hand
-    assert ns["J_direct"].subs({x: 1, y: 0}) == by_hand
-    np.testing.assert_allclose(composition_jacobian_sympy()(1.0, 0.0), np.array(by_hand, float), rtol=1e-15)
-
-
-# --- the NumPy example ----------------------------------------------------------------------
+    # By hand at (1, 0): J_g at f(1, 0) = (0, 5), not at (1, 0), times J_f(1, 0).
+    J_g_05, J_f_10 = ns["J_g"].subs({U: 0, V: 5}), ns["J_f"].subs({X: 1, Y: 0})
+    assert (J_g_05, J_f_10) == (sp.Matrix([[5, 0], [1, -1], [0, 10]]), sp.Matrix([[0, 1], [5, 1]]))
+    assert J_g_05 * J_f_10 == ns["J_direct"].subs({X: 1, Y: 0}) == sp.Matrix([[0, 5], [-5, 0], [50, 10]])
 
 
 @settings(max_examples=60, deadline=None)
 @given(coordinate, coordinate)
-def test_shown_functions_match_sympy(example, px, py):
+def test_shown_functions_and_central_differences_match_sympy(example, px, py):
+    ns, p = example(PAGE, "numeric_chain"), np.array([px, py])
+    for name in ("numeric_chain", "exercise_self"):  # both show the seed f and J_f
+        np.testing.assert_allclose(example(PAGE, name)["f"](p), seed_f(p), rtol=1e-15)
+        np.testing.assert_allclose(example(PAGE, name)["J_f"](p), seed_jacobian(p), rtol=1e-15)
+    np.testing.assert_allclose(ns["g"](p), G_NUMPY(px, py), rtol=1e-15)
+    np.testing.assert_allclose(ns["J_g"](p), np.asarray(J_G_NUMPY(px, py), float), rtol=1e-15)
+    exact = np.asarray(J_GF(px, py), float)
+    np.testing.assert_allclose(ns["J_g"](ns["f"](p)) @ ns["J_f"](p), exact, rtol=1e-12, atol=1e-12)
+    numeric = ns["central_difference"](lambda q: ns["g"](ns["f"](q)), p)
+    assert np.all(np.abs(numeric - exact) <= FD_RTOL * (1 + np.abs(exact)))
+
+
+def test_numeric_check_over_100_points_and_outer_jacobian_at_the_inner_output(example):
     ns = example(PAGE, "numeric_chain")
-    p = np.array([px, py])
-    np.testing.assert_allclose(ns["f"](p), seed_f(p), rtol=1e-15)
-    np.testing.assert_allclose(ns["J_f"](p), seed_jacobian(p), rtol=1e-15)
-    g, (u, v) = outer_g_sympy()
-    np.testing.assert_allclose(ns["g"](p), np.ravel(sp.lambdify((u, v), g, "numpy")(px, py)), rtol=1e-15)
-    J_g = sp.lambdify((u, v), g.jacobian([u, v]), "numpy")
-    np.testing.assert_allclose(ns["J_g"](p), np.asarray(J_g(px, py), float), rtol=1e-15)
-    chain = ns["J_g"](ns["f"](p)) @ ns["J_f"](p)
-    np.testing.assert_allclose(chain, np.asarray(composition_jacobian_sympy()(px, py), float), rtol=1e-12, atol=1e-12)
-
-
-@settings(max_examples=60, deadline=None)
-@given(coordinate, coordinate)
-def test_chain_rule_matches_finite_differences(example, px, py):
-    ns = example(PAGE, "numeric_chain")
-    p = np.array([px, py])
-    J = ns["J_g"](ns["f"](p)) @ ns["J_f"](p)
-    numeric = numerical_jacobian(lambda q: ns["g"](ns["f"](q)), p, method="central")
-    assert np.all(np.abs(numeric - J) <= FD_RTOL * (1 + np.abs(J)))
-
-
-@settings(max_examples=40, deadline=None)
-@given(coordinate, coordinate)
-def test_shown_g_jacobian_matches_complex_step(example, pu, pv):
-    ns = example(PAGE, "numeric_chain")
-    # Complex step has no subtractive cancellation: agreement to ~1e-15 relative.
-    q = np.array([pu, pv])
-    np.testing.assert_allclose(numerical_jacobian(ns["g"], q, method="complex"), ns["J_g"](q), rtol=1e-13, atol=1e-13)
-
-
-@settings(max_examples=40, deadline=None)
-@given(st.lists(coordinate, min_size=3, max_size=3))
-def test_shown_central_difference_on_a_non_square_map(example, point):
-    ns = example(PAGE, "numeric_chain")
-    p = np.array(point)
-
-    def h3(w):  # R^3 -> R^2, unlike anything on the page
-        return np.array([w[0] * np.exp(w[1]) - w[2], np.sin(w[0] * w[2])])
-
-    numeric = ns["central_difference"](h3, p)
-    assert numeric.shape == (2, 3)
-    # Same tolerance argument as FD_RTOL (entries here are at most ~e^2 in size).
-    np.testing.assert_allclose(numeric, numerical_jacobian(h3, p, method="complex"), atol=FD_RTOL, rtol=0)
-
-
-def test_numeric_check_over_100_points(example):
-    ns = example(PAGE, "numeric_chain")
-    # The mixed relative error the page defines, |difference| / (1 + |entry|), over the same
-    # 100 points, with the exact Jacobian from SymPy and the shown central differences.
-    exact = composition_jacobian_sympy()
-    worst = 0.0
-    points = np.random.default_rng(0).uniform(-2, 2, size=(100, 2))
+    # The page's mixed relative error |difference| / (1 + |entry|), at its 100 points, against SymPy.
+    worst, points = 0.0, np.random.default_rng(0).uniform(-2, 2, size=(100, 2))
     for p in points:
-        J = np.asarray(exact(*p), float)
-        numeric = ns["central_difference"](lambda q: ns["g"](ns["f"](q)), p)
+        J, numeric = np.asarray(J_GF(*p), float), ns["central_difference"](lambda q: ns["g"](ns["f"](q)), p)
         worst = max(worst, np.max(np.abs(J - numeric) / (1 + np.abs(J))))
     np.testing.assert_allclose(ns["worst"], worst, rtol=1e-3)
     assert 0 < ns["worst"] < FD_RTOL
     np.testing.assert_array_equal(ns["p"], points[-1])  # the loop visited all 100 points
+    assert not np.allclose(ns["J_g"]([1.0, 0.0]) @ ns["J_f"]([1.0, 0.0]), J_GF(1.0, 0.0))  # J_g at x: the slip
 
 
-def test_outer_jacobian_must_be_taken_at_the_inner_output(example):
-    ns = example(PAGE, "numeric_chain")
-    p = np.array([1.0, 0.0])
-    exact = np.asarray(composition_jacobian_sympy()(*p), float)
-    wrong = ns["J_g"](p) @ ns["J_f"](p)  # the classic slip: J_g at x, not at f(x)
-    assert not np.allclose(wrong, exact)
-    np.testing.assert_allclose(ns["J_g"](ns["f"](p)) @ ns["J_f"](p), exact, rtol=1e-15)
-
-
-# --- shapes and the order of the product ----------------------------------------------------
-
-
-def test_shapes_chain_only_in_reverse_order(example):
-    ns = example(PAGE, "shapes")
+def test_shapes_chain_only_in_reverse_order_and_square_stages_fail_silently(example):
+    ns, ex = example(PAGE, "shapes"), example(PAGE, "exercise_shapes")
     J1, J2, J3 = ns["J1"], ns["J2"], ns["J3"]
-    assert (J1.shape, J2.shape, J3.shape) == ((5, 4), (3, 5), (1, 3))
-    assert (J3 @ J2 @ J1).shape == (1, 4)
+    assert (J1.shape, J2.shape, J3.shape, (J3 @ J2 @ J1).shape) == ((5, 4), (3, 5), (1, 3), (1, 4))
     np.testing.assert_allclose(chain_jacobians([J1, J2, J3]), J3 @ J2 @ J1, rtol=1e-15)
     with pytest.raises(ValueError):
         J1 @ J2 @ J3
-
-
-def test_wrong_order_of_square_stages_gives_a_wrong_matrix_silently():
-    rng = np.random.default_rng(0)
-    A, B = rng.normal(size=(2, 3, 3))
-    assert (A @ B).shape == (B @ A).shape
-    assert not np.allclose(chain_jacobians([A, B]), A @ B)
+    A, B = np.random.default_rng(0).normal(size=(2, 3, 3))  # square stages: the wrong order does not raise
+    assert (A @ B).shape == (B @ A).shape and not np.allclose(chain_jacobians([A, B]), A @ B)
     np.testing.assert_allclose(chain_jacobians([A, B]), B @ A)
+    # Exercise 3: R^784 -> R^256 -> R^10 -> R, a product of one row of 784.
+    assert (ex["J1"].shape, ex["J2"].shape, ex["J3"].shape) == ((256, 784), (10, 256), (1, 10))
+    assert chain_jacobians([ex["J1"], ex["J2"], ex["J3"]]).shape == (1, 784)
 
 
 @settings(max_examples=50, deadline=None)
@@ -178,85 +99,48 @@ def test_chain_jacobians_is_the_product_in_reverse_order(sizes, seed):
     """For linear stages A_i, the Jacobian of the composition is A_k ... A_1, whatever the sizes."""
     rng = np.random.default_rng(seed)
     mats = [rng.normal(size=(sizes[i + 1], sizes[i])) for i in range(len(sizes) - 1)]
-    x = rng.normal(size=sizes[0])
-
-    def forward(z):
-        for A in mats:
-            z = A @ z
-        return z
-
     J = chain_jacobians([M.tolist() for M in mats])  # a list of lists behaves like an array
     assert J.shape == (sizes[-1], sizes[0])
     # Linear stages: central differences have no truncation error, only round-off ~1e-10.
-    np.testing.assert_allclose(J, numerical_jacobian(forward, x), atol=1e-8)
+    np.testing.assert_allclose(J, numerical_jacobian(lambda z: functools.reduce(lambda z, A: A @ z, mats, z),
+                                                     rng.normal(size=sizes[0])), atol=1e-8)
 
 
-def test_chain_jacobians_error_names_the_stages_as_on_the_page():
-    message = "stage 0 outputs R^5 but stage 1 takes R^3: shapes (5, 4) and (1, 3) do not chain"
-    with pytest.raises(ValueError, match=f"^{re.escape(message)}$"):
-        chain_jacobians([np.ones((5, 4)), np.ones((1, 3))])
-    with pytest.raises(ValueError, match="stage 1 outputs R\\^2 but stage 2 takes R\\^3"):
-        chain_jacobians([np.ones((4, 4)), np.ones((2, 4)), np.ones((1, 3))])
-
-
-@pytest.mark.parametrize(
-    ("bad", "error", "message"),
-    [
-        ([], ValueError, "jacobians must hold at least one"),
-        ([np.ones(3)], ValueError, r"jacobians\[0\] must be a non-empty 2-D"),
-        ([np.ones((1, 1)), np.array([[np.nan]])], ValueError, r"jacobians\[1\] must be finite"),
-        ([np.array([[np.inf]])], ValueError, r"jacobians\[0\] must be finite"),
-        ([len], TypeError, r"jacobians\[0\] must be an array of numbers"),
-        (np.ones((2, 2, 2)), TypeError, "jacobians must be a list"),
-        ("J", TypeError, "jacobians must be a list"),
-    ],
-)
+@pytest.mark.parametrize(("bad", "error", "message"), [
+    ([np.ones((5, 4)), np.ones((1, 3))], ValueError,  # the page's message, whole
+     "^" + re.escape("stage 0 outputs R^5 but stage 1 takes R^3: shapes (5, 4) and (1, 3) do not chain") + "$"),
+    ([np.ones((4, 4)), np.ones((2, 4)), np.ones((1, 3))], ValueError, r"stage 1 outputs R\^2 but stage 2 takes R\^3"),
+    ([], ValueError, "jacobians must hold at least one"),
+    ([np.ones(3)], ValueError, r"jacobians\[0\] must be a non-empty 2-D"),
+    ([np.ones((1, 1)), np.array([[np.nan]])], ValueError, r"jacobians\[1\] must be finite"),
+    ([np.array([[np.inf]])], ValueError, r"jacobians\[0\] must be finite"),
+    ([len], TypeError, r"jacobians\[0\] must be an array of numbers"),
+    (np.ones((2, 2, 2)), TypeError, "jacobians must be a list"),
+    ("J", TypeError, "jacobians must be a list"),
+])
 def test_chain_jacobians_rejects_bad_input(bad, error, message):
     with pytest.raises(error, match=message):
         chain_jacobians(bad)
 
 
-# --- computational graphs -------------------------------------------------------------------
-
-
-def test_path_sums_agree_with_diff(example):
+def test_path_sums_agree_with_diff_and_paths_double_per_layer(example):
     ns = example(PAGE, "paths")
-    x, y, a = ns["x"], ns["y"], ns["a"]
-    f1 = x**2 * y
-    assert ns["da_dx"] == 2 * x and ns["df1_da"] == y and ns["df1_dy"] == x**2
-    assert (ns["df1_da"] * ns["da_dx"]).subs(a, x**2) == sp.diff(f1, x)
-    assert ns["df1_dy"] == sp.diff(f1, y)
-
-
-def test_path_count_in_a_two_node_layered_graph_doubles_per_layer():
-    """The page: an input feeding both nodes of layer 1, two fully connected nodes per layer:
-    2^(L-1) paths to each node of layer L. Counted by powers of the adjacency matrix."""
-    for L in range(1, 12):
+    assert (ns["da_dx"], ns["df1_da"], ns["df1_dy"]) == (2 * X, Y, sp.diff(X**2 * Y, Y))
+    assert (ns["df1_da"] * ns["da_dx"]).subs(ns["a"], X**2) == sp.diff(X**2 * Y, X)
+    for L in range(1, 12):  # input to both nodes of layer 1, two fully connected nodes per layer: 2^(L-1) paths
         paths = np.ones((1, 2), dtype=int) @ np.linalg.matrix_power(np.ones((2, 2), dtype=int), L - 1)
         assert paths.tolist() == [[2 ** (L - 1)] * 2]
 
 
-def test_graph_figure_has_every_node_and_edge():
-    import matplotlib.pyplot as plt
-
-    fig = graph_figure()
-    texts = [t.get_text() for t in fig.axes[0].texts]
-    assert len(texts) == 21  # 7 nodes, 7 edge labels, 7 arrows (empty annotations)
-    assert sorted(t for t in texts if t) == sorted(
-        ["x", "y", "a = x²", "b = 5x", "c = sin y", "f1 = a y", "f2 = b + c", "2x", "5", "cos y", "y", "a", "1", "1"]
-    )
-    plt.close(fig)
-
-
-def test_graph_figure_labels_sit_beside_their_edges_and_all_is_in_view():
-    import matplotlib.pyplot as plt
-
+def test_graph_figure_has_every_node_and_edge_labelled_beside_it_in_view():
     fig = graph_figure()
     ax = fig.axes[0]
     arrows = [(np.array(a.xyann), np.array(a.xy)) for a in ax.texts if a.get_text() == ""]  # (tail, head)
     labels = [t for t in ax.texts if t.get_text() and t.get_bbox_patch() is None]
     nodes = [t for t in ax.texts if t.get_bbox_patch() is not None]
-    assert len(arrows) == len(labels) == len(nodes) == 7
+    assert len(ax.texts) == 21 and len(arrows) == len(labels) == len(nodes) == 7
+    assert sorted(t.get_text() for t in nodes + labels) == sorted(
+        ["x", "y", "a = x²", "b = 5x", "c = sin y", "f1 = a y", "f2 = b + c", "2x", "5", "cos y", "y", "a", "1", "1"])
     for (tail, head), label in zip(arrows, labels):  # drawn in the same order
         d = (head - tail) / np.linalg.norm(head - tail)
         normal = np.array([-d[1], d[0]]) * (1 if d[0] >= 0 else -1)  # the upper side
@@ -264,52 +148,22 @@ def test_graph_figure_labels_sit_beside_their_edges_and_all_is_in_view():
         assert np.isclose(offset @ normal, 0.14)  # beside the edge, on its upper side
         assert 0 < offset @ d < np.linalg.norm(head - tail)  # between its two nodes
     (x0, x1), (y0, y1) = ax.get_xlim(), ax.get_ylim()
-    for t in nodes + labels:
-        px, py = t.get_position()
-        assert x0 < px < x1 and y0 < py < y1
-    assert {t.get_text(): t.get_position() for t in nodes}["x"] == (0.0, 1.0)
-    assert {t.get_text(): t.get_position() for t in nodes}["y"] == (0.0, -1.0)
+    assert all(x0 < t.get_position()[0] < x1 and y0 < t.get_position()[1] < y1 for t in nodes + labels)
+    positions = {t.get_text(): t.get_position() for t in nodes}
+    assert (positions["x"], positions["y"]) == ((0.0, 1.0), (0.0, -1.0))
     plt.close(fig)
 
 
-# --- exercises ------------------------------------------------------------------------------
-
-
-@settings(max_examples=40, deadline=None)
-@given(coordinate, coordinate)
-def test_exercise_self_functions_are_the_seed(example, px, py):
-    ns = example(PAGE, "exercise_self")
-    p = np.array([px, py])
-    np.testing.assert_allclose(ns["f"](p), seed_f(p), rtol=1e-15)
-    np.testing.assert_allclose(ns["J_f"](p), seed_jacobian(p), rtol=1e-15)
-
-
-def test_exercise_self_f_after_f_at_1_0(example):
-    ns = example(PAGE, "exercise_self")
-    x, y = seed_symbols()
-    f = seed_f_sympy()
-    ff = f.subs({x: f[0], y: f[1]}, simultaneous=True)
+def test_exercises_f_after_f_at_1_0_and_linear_jacobian_is_b_a(example):
+    ns, lin = example(PAGE, "exercise_self"), example(PAGE, "exercise_linear")
     expected = sp.Matrix([[0, 0], [5 * sp.cos(5), 5 + sp.cos(5)]])
-    assert sp.simplify(ff.jacobian([x, y]).subs({x: 1, y: 0}) - expected) == sp.zeros(2, 2)
-    p = ns["p"]
-    np.testing.assert_array_equal(p, [1.0, 0.0])
-    np.testing.assert_allclose(ns["f"](p), [0.0, 5.0], rtol=1e-15)
-    np.testing.assert_allclose(ns["J_f"](ns["f"](p)) @ ns["J_f"](p), np.array(expected, float), rtol=1e-14)
-
-
-def test_exercise_linear_jacobian_is_b_a(example):
-    ns = example(PAGE, "exercise_linear")
-    A, B = sp.Matrix(3, 2, sp.symbols("a:6")), sp.Matrix(4, 3, sp.symbols("b:12"))
-    X = sp.Matrix(sp.symbols("x0 x1"))
-    assert (B * (A * X)).jacobian(list(X)) == B * A
-    assert ns["A"].shape == (3, 2) and ns["B"].shape == (4, 3)
-    assert ns["numeric"].shape == (4, 2)
+    ff = F.subs({X: F[0], Y: F[1]}, simultaneous=True)
+    assert sp.simplify(ff.jacobian([X, Y]).subs({X: 1, Y: 0}) - expected) == sp.zeros(2, 2)
+    np.testing.assert_array_equal(ns["p"], [1.0, 0.0])
+    np.testing.assert_allclose(ns["f"](ns["p"]), [0.0, 5.0], rtol=1e-15)
+    np.testing.assert_allclose(ns["J_f"](ns["f"](ns["p"])) @ ns["J_f"](ns["p"]), np.array(expected, float), rtol=1e-14)
+    A, B, x = sp.Matrix(3, 2, sp.symbols("a:6")), sp.Matrix(4, 3, sp.symbols("b:12")), sp.Matrix(sp.symbols("x0 x1"))
+    assert (B * (A * x)).jacobian(list(x)) == B * A
+    assert (lin["A"].shape, lin["B"].shape, lin["numeric"].shape) == ((3, 2), (4, 3), (4, 2))
     # A linear map has no truncation error; round-off is ~eps |B A x| / h ~ 1e-10 with h = 1e-6.
-    np.testing.assert_allclose(ns["numeric"], ns["B"] @ ns["A"], atol=1e-8, rtol=0)
-
-
-def test_exercise_shapes_product_is_one_row_of_784(example):
-    ns = example(PAGE, "exercise_shapes")
-    J1, J2, J3 = ns["J1"], ns["J2"], ns["J3"]
-    assert (J1.shape, J2.shape, J3.shape) == ((256, 784), (10, 256), (1, 10))
-    assert chain_jacobians([J1, J2, J3]).shape == (1, 784)
+    np.testing.assert_allclose(lin["numeric"], lin["B"] @ lin["A"], atol=1e-8, rtol=0)
