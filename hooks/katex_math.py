@@ -21,6 +21,7 @@ import json
 import logging
 import re
 import shutil
+import xml.etree.ElementTree as ET
 import subprocess
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -183,8 +184,57 @@ def _replace_in_text_nodes(html_text: str, replace: Callable[[str], str]) -> str
     return "".join(parts)
 
 
+# MathML operators written with spaces around them in plain text
+SPACED_OPERATORS = {"=", "≈", "≠", "≤", "≥", "<", ">", "+", "−", "-", "→", "↦", "×", "⋅", "·", "∈"}
+
+
+def _mathml_text(node: ET.Element) -> str:
+    """MathML as text a person would type: J_f(1, 2) = [[4, 1], [5, cos 2]], R^n, (a)/(b)."""
+    tag = node.tag.rpartition("}")[2]
+    kids = [k for k in node if k.tag.rpartition("}")[2] != "annotation"]
+    parts = [_mathml_text(k) for k in kids]
+
+    def group(text: str) -> str:  # a multi-symbol script or fraction part gets parentheses
+        return text if len(text) <= 1 or text.isalnum() else f"({text})"
+
+    if tag in ("mi", "mn", "mtext", "ms"):
+        text = node.text or ""
+        return text + " " if tag == "mi" and len(text) > 1 else text  # cos 2, not cos2
+    if tag == "mo":
+        text = (node.text or "").replace("\u2061", " ").replace("\u2062", "")
+        if text in (",", ":"):
+            return text + " "
+        return f" {text} " if text in SPACED_OPERATORS else text
+    if tag in ("mspace",):
+        return " "
+    if tag == "msub":
+        return f"{parts[0]}_{group(parts[1].strip())}"
+    if tag == "msup":
+        sup = parts[1].strip()
+        return parts[0] + ("ᵀ" if sup in ("⊤", "T") else f"^{group(sup)}")  # a transpose
+    if tag == "msubsup":
+        return f"{parts[0]}_{group(parts[1].strip())}^{group(parts[2].strip())}"
+    if tag == "mfrac":
+        return f"{group(parts[0].strip())}/{group(parts[1].strip())}"
+    if tag == "msqrt":
+        return f"sqrt({''.join(parts).strip()})"
+    if tag == "mtable":  # a matrix, row by row
+        return "[" + ", ".join("[" + ", ".join(_mathml_text(c).strip() for c in row) + "]" for row in kids) + "]"
+    if tag == "mrow" and len(kids) == 3 and kids[1].tag.endswith("mtable") and kids[0].get("fence") == "true":
+        return parts[1]  # the matrix's brackets are the list's own
+    return "".join(parts)
+
+
 def readable(katex_html: str) -> str:
-    """Plain text of a KaTeX rendering (what a reader sees), for the TOC and search."""
+    """Plain text of a KaTeX rendering, for the search index and the table of contents: from its
+    MathML (J_f(1, 2) = [[4, 1], [5, cos 2]]), else the text a reader sees."""
+    found = re.search(r"<math\b.*?</math>", katex_html, re.S)
+    if found:
+        try:
+            text = _mathml_text(ET.fromstring(found.group(0)))
+            return re.sub(r"\s+", " ", re.sub(r"\(\s+|\s+\)", lambda m: m.group(0).strip(), text)).strip()
+        except ET.ParseError:
+            pass
     start = katex_html.find('class="katex-html"')
     visible = katex_html[start:] if start >= 0 else katex_html
     visible = visible[visible.find(">") + 1 :] if start >= 0 else visible

@@ -72,7 +72,9 @@ def test_search_index_has_readable_math(built_site: Path):
     assert leftovers == []
     # The first page's math is searchable as the reader sees it
     intuition = next(d for d in docs if d["location"] == "jacobian/#the-intuition")
-    assert "f:Rn→Rm" in intuition["text"].replace(" ", "")
+    assert "f: R^n → R^m" in intuition["text"]
+    # and a matrix reads as a person would type it
+    assert any("J_f(1, 2) = [[" in d["text"] for d in docs if d["location"].startswith("jacobian/"))
 
 
 def test_no_math_in_headings(built_site: Path):

@@ -78,8 +78,17 @@ def test_unparsable_formula_is_reported(render):
 
 
 def test_readable_text(render):
-    assert readable_math("Let \\(x_1 \\to \\R\\) go", render) == "Let x1​→R go".replace("\u200b", "")
-    assert readable(render([("\\alpha", False)])[0]["html"]) == "α"
+    assert readable_math("Let \\(x_1 \\to \\R\\) go", render) == "Let x_1 → R go"
+    cases = {  # TeX -> what a person would type in a search box
+        "\\alpha": "α",
+        "\\J_\\vf(1, 2) = \\begin{bmatrix} 4 & 1 \\\\ 5 & \\cos 2 \\end{bmatrix}": "J_f(1, 2) = [[4, 1], [5, cos 2]]",
+        "\\vf: \\R^n \\to \\R^m": "f: R^n → R^m",
+        "\\frac{\\partial f_i}{\\partial x_j}": "(∂f_i)/(∂x_j)",
+        "x^{n+1} + \\sqrt{2}": "x^(n + 1) + sqrt(2)",
+        "\\nabla g(\\vx)^\\top": "∇g(x)ᵀ",
+    }
+    for tex, text in cases.items():
+        assert readable(render([(tex, False)])[0]["html"]) == text
 
 
 def one_page_site(tmp_path: Path, page: str, text: str) -> Path:
