@@ -5,6 +5,9 @@
   rendered at build time (``katex_math.py``) and nothing may leave the site's origin.
 - nbformat draws a random id per cell when jupytext reads a ``.py`` notebook: ids are replaced
   by the cell's position, so two builds of the same sources are byte-identical.
+- The kernel sends printed text in pieces whose boundaries depend on timing (a busy machine
+  can split one ``print`` in two): consecutive plain-text outputs of a cell are joined into
+  one, so the page and its search entry do not depend on the machine's load.
 """
 
 from __future__ import annotations
@@ -20,6 +23,11 @@ INJECTED_SCRIPT = re.compile(
     re.S,
 )
 CELL_ID = re.compile(r'id="cell-id=[0-9a-f]{8}"')
+# The end of one stdout output and the start of the next, in nbconvert's HTML.
+STREAM_SEAM = re.compile(
+    r'</pre>\s*</div>\s*</div>\s*<div class="jp-OutputArea-child">\s*<div class="jp-OutputPrompt jp-OutputArea-prompt"></div>'
+    r'\s*<div class="jp-RenderedText jp-OutputArea-output" data-mime-type="text/plain"[^>]*>\s*<pre>'
+)
 
 
 def number_cells(html_text: str) -> str:
@@ -33,7 +41,21 @@ def strip_injected_scripts(html_text: str) -> str:
     return INJECTED_SCRIPT.sub("", html_text)
 
 
+def join_streams(html_text: str) -> str:
+    """Join consecutive plain-text outputs of a cell into one, as the kernel meant them."""
+    return STREAM_SEAM.sub("", html_text)
+
+
+def _is_notebook(page) -> bool:
+    return page.file.src_uri.endswith((".ipynb", ".py"))
+
+
+def on_page_content(html_text: str, page, config, files) -> str:
+    # Before the search index reads the page's content.
+    return join_streams(html_text) if _is_notebook(page) else html_text
+
+
 def on_post_page(output: str, page, config) -> str:
-    if page.file.src_uri.endswith((".ipynb", ".py")):
+    if _is_notebook(page):
         output = number_cells(strip_injected_scripts(output))
     return output
