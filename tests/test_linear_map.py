@@ -19,34 +19,20 @@ from hypothesis import strategies as st
 
 from snippets.linear_map.figures import grid_figure, slope_figure
 from snippets.shared.finite_differences import numerical_jacobian
-from snippets.shared.running_example import seed_f_sympy, seed_symbols
+from snippets.shared.running_example import seed_f, seed_f_sympy, seed_jacobian, seed_symbols
 from tests.conftest import ROOT
 
-PAGE = "linear_map"
-LENGTHS = np.logspace(-4, -1, 13)
-# Slope tolerance 0.05: the log-log fits below are exact up to the higher-order terms of f,
-# kept below a few percent of the leading term by the ranges of |h| each test chooses.
+PAGE, DOC = "linear_map", (ROOT / "docs" / "linear-map.md").read_text(encoding="utf-8")
+# Slope tolerance 0.05: each window below keeps the higher-order terms of f a few percent of the leading one.
 SLOPE_TOL = 0.05
-EPS = np.finfo(float).eps
-
-coordinate = st.floats(min_value=-2, max_value=2, allow_nan=False, allow_infinity=False)
-angle = st.floats(min_value=0, max_value=2 * np.pi, allow_nan=False)
-
-_x, _y = seed_symbols()
-# The independent reference: f and its Jacobian differentiated by SymPy, evaluated by NumPy.
-REF_F = sp.lambdify((_x, _y), seed_f_sympy(), "numpy")
-REF_J = sp.lambdify((_x, _y), seed_f_sympy().jacobian([_x, _y]), "numpy")
+# The page's table: the window of |h| (powers of 10) fitted for each claim, and its thresholds.
+WINDOWS = {"J": (-4, -2), "page": (-4, -1), "J^T": (-6, -3), "entry": (-5, -2)}
+FIT = {claim: np.logspace(lo, hi, 13) for claim, (lo, hi) in WINDOWS.items()}
+C_MIN, C_MIN_PAGE, TRANSPOSE_GAP_MIN, ENTRY_OFF = 0.2, 1.0, 0.5, 0.5
+P, U, LENGTHS = np.array([1.0, 2.0]), np.array([0.6, 0.8]), FIT["page"]  # the page's point and lengths
 
 
-def ref_f(p) -> np.ndarray:
-    return np.asarray(REF_F(*p), dtype=float).ravel()
-
-
-def ref_jacobian(p) -> np.ndarray:
-    return np.asarray(REF_J(*p), dtype=float)
-
-
-def linearization_errors(f, A, p, u, lengths) -> np.ndarray:
+def errors_along(f, A, p, u, lengths) -> np.ndarray:
     """|f(p + t u) - f(p) - A (t u)| for each length t (u a unit vector)."""
     return np.array([np.linalg.norm(f(p + t * u) - f(p) - A @ (t * u)) for t in lengths])
 
@@ -56,328 +42,159 @@ def fit_slope(lengths, errors) -> float:
     return float(np.polyfit(np.log(lengths), np.log(errors), 1)[0])
 
 
+def slope(f, A, p, u, lengths) -> float:
+    return fit_slope(lengths, errors_along(f, A, p, u, lengths))
+
+
 def second_order_size(p, u) -> float:
-    """|(1/2) u^T H_i u| over components i: the coefficient of |h|^2 in the remainder."""
-    x, y = p
-    h1 = np.array([[2 * y, 2 * x], [2 * x, 0.0]])  # Hessian of x^2 y
-    h2 = np.array([[0.0, 0.0], [0.0, -np.sin(y)]])  # Hessian of 5x + sin y
-    return np.hypot(u @ h1 @ u, u @ h2 @ u) / 2
-
-
-# --- the shown f and J ----------------------------------------------------------------------
-
-
-@pytest.mark.parametrize("name", ["first_order", "error_slope"])
-def test_shown_jacobian_at_the_page_point_is_the_hand_result(example, name):
-    ns = example(PAGE, name)
-    x, y = seed_symbols()
-    assert seed_f_sympy().jacobian([x, y]).subs({x: 1, y: 2}) == sp.Matrix([[4, 1], [5, sp.cos(2)]])
-    np.testing.assert_allclose(ns["J"](np.array([1.0, 2.0])), [[4, 1], [5, np.cos(2)]], rtol=1e-15)
-    np.testing.assert_allclose(ns["f"](np.array([1.0, 2.0])), [2, 5 + np.sin(2)], rtol=1e-15)
-
-
-@settings(max_examples=40, deadline=None)
-@given(px=coordinate, py=coordinate)
-@pytest.mark.parametrize("name", ["first_order", "error_slope"])
-def test_shown_f_and_j_match_sympy_and_finite_differences(example, name, px, py):
-    ns = example(PAGE, name)
-    p = np.array([px, py])
-    np.testing.assert_allclose(ns["f"](p), ref_f(p), rtol=1e-13, atol=1e-13)
-    np.testing.assert_allclose(ns["J"](p), ref_jacobian(p), rtol=1e-13, atol=1e-13)
-    # Central differences with the default step 6e-6: truncation ~ h^2 |f'''| / 6 < 1e-10 and
-    # round-off ~ eps |f| / h < 1e-9 for |x|, |y| <= 2, so 1e-7 leaves a margin of 100.
-    np.testing.assert_allclose(numerical_jacobian(ns["f"], p), ns["J"](p), atol=1e-7, rtol=0)
-
-
-# --- a worked example by hand ---------------------------------------------------------------
-
-
-def test_worked_example_error_is_2a_squared(example):
-    a = sp.Symbol("a")
-    x, y = seed_symbols()
-    f = seed_f_sympy()
-    J = f.jacobian([x, y]).subs({x: 1, y: 2})
-    exact = f.subs({x: 1 + a, y: 2})
-    linear = f.subs({x: 1, y: 2}) + J * sp.Matrix([a, 0])
-    assert sp.simplify(exact - linear) == sp.Matrix([2 * a**2, 0])
-    # The page's numbers, from the shown f and J: 0.02 for a = 0.1, 0.005 for a = 0.05.
-    ns = example(PAGE, "first_order")
-    p = np.array([1.0, 2.0])
-    for step, expected in ((0.1, 0.02), (0.05, 0.005)):
-        h = np.array([step, 0.0])
-        error = ns["f"](p + h) - (ns["f"](p) + ns["J"](p) @ h)
-        np.testing.assert_allclose(error, [expected, 0.0], rtol=1e-9, atol=1e-15)
-
-
-def test_first_order_last_step_moves_both_coordinates(example):
-    ns = example(PAGE, "first_order")
-    p, h = np.array([1.0, 2.0]), np.array([0.1, -0.05])
-    np.testing.assert_array_equal(ns["p"], p)
-    np.testing.assert_array_equal(ns["h"], h)
-    np.testing.assert_allclose(ns["exact"], ref_f(p + h), rtol=1e-14)
-    np.testing.assert_allclose(ns["predicted"], ref_f(p) + ref_jacobian(p) @ h, rtol=1e-14)
-    # Both components now err, by the second-order terms: x^2 y gives a^2 y + 2xab + a^2 b.
-    a, b = h
-    np.testing.assert_allclose(ns["exact"][0] - ns["predicted"][0], a**2 * 2 + 2 * a * b + a**2 * b, rtol=1e-9)
-    assert abs(ns["exact"][1] - ns["predicted"][1]) > 1e-4
-
-
-# --- the slope of the error, measured -------------------------------------------------------
-
-
-def test_error_slope_example_measures_slope_1_for_the_transpose(example):
-    ns = example(PAGE, "error_slope")
-    p = np.array([1.0, 2.0])
-    np.testing.assert_array_equal(ns["p"], p)
-    # Thirteen lengths from 1e-4 to 1e-1, equally spaced on a log scale.
-    assert ns["lengths"].shape == (13,)
-    np.testing.assert_allclose(ns["lengths"][[0, -1]], [1e-4, 1e-1], rtol=1e-14)
-    np.testing.assert_allclose(ns["lengths"][1:] / ns["lengths"][:-1], 10 ** 0.25, rtol=1e-12)
-    # A random unit direction
-    raw = np.random.default_rng(0).normal(size=2)
-    np.testing.assert_allclose(ns["u"], raw / np.hypot(*raw), rtol=1e-15)
-    # The loop ends on A = J^T: its errors and slope, against errors computed here.
-    assert ns["name"] == "J^T"
-    np.testing.assert_allclose(ns["A"], ref_jacobian(p).T, rtol=1e-15)
-    expected = linearization_errors(ref_f, ref_jacobian(p).T, p, ns["u"], ns["lengths"])
-    # errors >= 4e-4 while round-off in f is ~ eps |f| ~ 1e-15: 1e-9 relative is ample
-    np.testing.assert_allclose(ns["errors"], expected, rtol=1e-9)
-    assert ns["slope"] == pytest.approx(fit_slope(ns["lengths"], expected), rel=1e-9)
-    assert abs(ns["slope"] - 1) < SLOPE_TOL
-
-
-def test_error_slope_example_gives_slope_2_with_the_jacobian(example):
-    ns = example(PAGE, "error_slope")
-    p, u, lengths = ns["p"], ns["u"], ns["lengths"]
-    errors = linearization_errors(ns["f"], ns["J"](p), p, u, lengths)
-    np.testing.assert_allclose(errors, linearization_errors(ref_f, ref_jacobian(p), p, u, lengths), rtol=1e-6)
-    assert abs(fit_slope(lengths, errors) - 2) < SLOPE_TOL
-    # "far above double-precision round-off in f (about 1e-16 times |f|)" at the smallest step,
-    # for both matrices: a factor of 100 at least.
-    floor = EPS * np.linalg.norm(ns["f"](p))
-    assert errors[0] > 100 * floor and ns["errors"][0] > 100 * floor
-
-
-def test_fit_slope_recovers_known_powers():
-    # The fit the page uses (np.polyfit of the logs), on exact powers.
-    t = np.logspace(-3, 0, 10)
-    for power in (1, 2, 3):
-        assert fit_slope(t, 7 * t**power) == pytest.approx(power, abs=1e-12)
-
-
-# --- the table of test windows: the claims, at random points and directions ------------------
+    """|(1/2) u^T H_i u| over components i: the coefficient c of |h|^2 in the remainder."""
+    h1 = np.array([[2 * p[1], 2 * p[0]], [2 * p[0], 0.0]])  # Hessian of x^2 y
+    return np.hypot(u @ h1 @ u, -np.sin(p[1]) * u[1] ** 2) / 2  # 5x + sin y: only d2/dy2 = -sin y
 
 
 @settings(max_examples=60, deadline=None)
-@given(px=coordinate, py=coordinate, theta=angle)
-def test_slope_is_2_with_the_jacobian_and_1_with_its_transpose(example, px, py, theta):
+@given(px=st.floats(-2, 2), py=st.floats(-2, 2), theta=st.floats(0, 2 * np.pi))
+def test_shown_f_and_j_and_the_slopes_2_and_1_at_random_points(example, px, py, theta):
+    p, u = np.array([px, py]), np.array([np.cos(theta), np.sin(theta)])
+    for name in ("first_order", "error_slope"):
+        ns = example(PAGE, name)
+        np.testing.assert_allclose([ns["f"](P), *ns["J"](P)], [[2, 5 + np.sin(2)], [4, 1], [5, np.cos(2)]], rtol=1e-15)
+        np.testing.assert_allclose([ns["f"](p), *ns["J"](p)], [seed_f(p), *seed_jacobian(p)], rtol=1e-13, atol=1e-13)
+        # Central differences, step 6e-6: truncation ~ h^2 |f'''| / 6 < 1e-10, round-off ~ eps |f| / h < 1e-9
+        np.testing.assert_allclose(numerical_jacobian(ns["f"], p), ns["J"](p), atol=1e-7, rtol=0)
+    f, J = ns["f"], ns["J"](p)
+    # Slope 2 where c >= 0.2 (the h^3 term, third derivatives <= 2, is under 5% of it for |h| <= 1e-2); c = 0: slope 3.
+    if second_order_size(p, u) >= C_MIN:
+        assert abs(slope(f, J, p, u, FIT["J"]) - 2) < SLOPE_TOL
+    if second_order_size(p, u) >= C_MIN_PAGE:  # the page's window [1e-4, 1e-1] needs c >= 1
+        assert abs(slope(f, J, p, u, FIT["page"]) - 2) < SLOPE_TOL
+    # Slope 1 with J^T where |(J^T - J) u| >= 0.5: it beats the h^2 term (c <= 4) 100-fold for |h| <= 1e-3.
+    if np.linalg.norm((J.T - J) @ u) >= TRANSPOSE_GAP_MIN:
+        assert abs(slope(f, J.T, p, u, FIT["J^T"]) - 1) < SLOPE_TOL
+
+
+def test_worked_example_error_is_2a_squared_and_the_last_step_errs_in_both(example):
+    a, (x, y), f = sp.Symbol("a"), seed_symbols(), seed_f_sympy()
+    J = f.jacobian([x, y]).subs({x: 1, y: 2})
+    assert J == sp.Matrix([[4, 1], [5, sp.cos(2)]])
+    exact, linear = f.subs({x: 1 + a, y: 2}), f.subs({x: 1, y: 2}) + J * sp.Matrix([a, 0])
+    assert sp.simplify(exact - linear) == sp.Matrix([2 * a**2, 0])
+    ns = example(PAGE, "first_order")  # the page's numbers: 0.02 for a = 0.1, 0.005 for a = 0.05
+    for h, expected in (([0.1, 0.0], 0.02), ([0.05, 0.0], 0.005)):
+        error = ns["f"](P + h) - ns["f"](P) - ns["J"](P) @ h
+        np.testing.assert_allclose(error, [expected, 0.0], rtol=1e-9, atol=1e-15)
+    np.testing.assert_array_equal([ns["p"], ns["h"]], [P, [0.1, -0.05]])
+    exact, predicted = seed_f(P + ns["h"]), seed_f(P) + seed_jacobian(P) @ ns["h"]
+    np.testing.assert_allclose([ns["exact"], ns["predicted"]], [exact, predicted], rtol=1e-14)
+    # The last step errs in both components: x^2 y by a^2 y + 2xab + a^2 b, sin y by its curvature.
+    (a, b), error = ns["h"], ns["exact"] - ns["predicted"]
+    assert error[0] == pytest.approx(a**2 * 2 + 2 * a * b + a**2 * b, rel=1e-9) and abs(error[1]) > 1e-4
+
+
+def test_error_slope_example_and_figure_measure_slope_2_with_j_and_1_with_wrong_matrices(example):
+    assert [fit_slope(LENGTHS, 7 * LENGTHS**k) for k in (1, 2, 3)] == pytest.approx([1, 2, 3], abs=1e-12)  # the fit
     ns = example(PAGE, "error_slope")
-    f, p = ns["f"], np.array([px, py])
-    u = np.array([np.cos(theta), np.sin(theta)])
-    J = ns["J"](p)
-    # Slope 2: where the h^2 coefficient is >= 0.2, the h^3 term (third derivatives <= 2 here)
-    # is under 5% of it for |h| <= 1e-2, and the error stays far above round-off at 1e-4.
-    # (Where the h^2 coefficient vanishes, the slope is 3: those points are skipped.)
-    if second_order_size(p, u) >= 0.2:
-        lengths = np.logspace(-4, -2, 13)
-        assert abs(fit_slope(lengths, linearization_errors(f, J, p, u, lengths)) - 2) < SLOPE_TOL
-    # Slope 1 with J^T: where |(J^T - J) u| >= 0.5 the linear error dominates the h^2 term
-    # (coefficient <= 4 here) by a factor >= 100 for |h| <= 1e-3.
-    if np.linalg.norm((J.T - J) @ u) >= 0.5:
-        lengths = np.logspace(-6, -3, 13)
-        assert abs(fit_slope(lengths, linearization_errors(f, J.T, p, u, lengths)) - 1) < SLOPE_TOL
-
-
-@settings(max_examples=30, deadline=None)
-@given(px=coordinate, py=coordinate, theta=angle)
-def test_the_page_range_gives_slope_2_where_curvature_is_not_small(example, px, py, theta):
-    # The page fits over |h| in [1e-4, 1e-1]; that range works where the h^2 term clearly dominates.
-    ns = example(PAGE, "error_slope")
-    p = np.array([px, py])
-    u = np.array([np.cos(theta), np.sin(theta)])
-    if second_order_size(p, u) >= 1.0:
-        errors = linearization_errors(ns["f"], ns["J"](p), p, u, LENGTHS)
-        assert abs(fit_slope(LENGTHS, errors) - 2) < SLOPE_TOL
-
-
-def test_any_wrong_entry_drops_the_slope_to_1(example):
-    # Slope 1 is the small-|h| behaviour: at |h| ~ 0.1 the h^2 term of f is as large as the
-    # error 0.5 h of the wrong entry and bends the curve, so fit over |h| in [1e-5, 1e-2].
-    ns = example(PAGE, "error_slope")
-    lengths = np.logspace(-5, -2, 13)
-    p, u = np.array([1.0, 2.0]), np.array([0.6, 0.8])
-    J = ns["J"](p)
-    for i in range(2):
-        for j in range(2):
-            A = J.copy()
-            A[i, j] += 0.5
-            assert abs(fit_slope(lengths, linearization_errors(ns["f"], A, p, u, lengths)) - 1) < SLOPE_TOL
-
-
-def test_slope_is_3_where_the_second_order_term_vanishes(example):
-    # At (1, 0) along (0, 1): f1 = x^2 y is linear in y and sin'' = -sin 0 = 0, so the remainder
-    # is (0, sin t - t) ~ t^3 / 6; "slope at least 2", here 3. Round-off stays far below
-    # t^3 / 6 >= 1.7e-10 on [1e-3, 1e-1].
-    ns = example(PAGE, "error_slope")
+    assert ns["name"] == "J^T" and np.array_equal(ns["p"], P)  # the loop ends on A = J^T
+    np.testing.assert_allclose(ns["A"], seed_jacobian(P).T, rtol=1e-15)
+    np.testing.assert_allclose(ns["lengths"], LENGTHS, rtol=1e-14)  # 13 lengths, 1e-4 to 1e-1, log-spaced
+    raw = np.random.default_rng(0).normal(size=2)  # a random unit direction
+    np.testing.assert_allclose(ns["u"], raw / np.hypot(*raw), rtol=1e-15)
+    assert ns["slope"] == pytest.approx(fit_slope(LENGTHS, ns["errors"]), rel=1e-9) and abs(ns["slope"] - 1) < SLOPE_TOL
+    # "far above double-precision round-off in f (about 1e-16 times |f|)" at 1e-4: 100 times at least
+    floor = np.finfo(float).eps * np.linalg.norm(ns["f"](P))
+    (ax,) = (fig := slope_figure()).axes  # it draws the same seed-0 direction
+    # Ours with J and the loop's with J^T, >= 1e-8 and >= 4e-4, round-off ~ eps |f| ~ 1e-15: 1e-6 and 1e-9 relative.
+    ours = (errors_along(ns["f"], ns["J"](P), P, ns["u"], LENGTHS), ns["errors"])
+    for k, (line, label, shown) in enumerate(zip(ax.lines, ax.get_legend().get_texts(), ours)):
+        expected = errors_along(seed_f, seed_jacobian(P).T if k else seed_jacobian(P), P, ns["u"], LENGTHS)
+        np.testing.assert_allclose(shown, expected, rtol=(1e-6, 1e-9)[k])
+        np.testing.assert_allclose(line.get_xdata(), LENGTHS, rtol=1e-15)
+        np.testing.assert_allclose(line.get_ydata(), expected, rtol=1e-9)
+        assert label.get_text().endswith(f"slope {fit_slope(LENGTHS, expected):.2f}")
+        assert abs(fit_slope(LENGTHS, expected) - (2 - k)) < SLOPE_TOL and shown[0] > 100 * floor
+    plt.close(fig)
+    f, J = ns["f"], ns["J"](P)
+    # Slope 1 for small |h|: at |h| ~ 0.1 the h^2 term matches the wrong entry's error 0.5 h, hence [1e-5, 1e-2].
+    for k in range(4):  # each of the four entries
+        assert abs(slope(f, J + ENTRY_OFF * np.eye(4)[k].reshape(2, 2), P, U, FIT["entry"]) - 1) < SLOPE_TOL
+    # A - J = w n^T with n orthogonal to U: (A - J) U = 0, so along U the slope stays 2; along n it is 1.
+    n, A = np.array([-0.8, 0.6]), J + np.outer([0.7, -0.3], [-0.8, 0.6])
+    assert np.allclose((A - J) @ U, 0) and abs(slope(f, A, P, U, FIT["J"]) - 2) < SLOPE_TOL
+    assert abs(slope(f, A, P, n, FIT["J^T"]) - 1) < SLOPE_TOL
+    # Entry off by 1e-3, c ~ 2 along U: slope 1 needs |h| << 1e-3 / 2; over the page's window it looks like 2.
+    A = J + [[0, 0], [0, 1e-3]]
+    assert second_order_size(P, U) > 1 and slope(f, A, P, U, LENGTHS) > 1.5
+    # error ~ 8e-4 t >= 8e-12 on [1e-8, 1e-6], far above round-off (~1e-15)
+    assert abs(slope(f, A, P, U, np.logspace(-8, -6, 9)) - 1) < SLOPE_TOL
+    # At (1, 0) along (0, 1) the remainder is (0, sin t - t) ~ t^3 / 6 >= 1.7e-10 on [1e-3, 1e-1]: slope 3
     p, u = np.array([1.0, 0.0]), np.array([0.0, 1.0])
     assert second_order_size(p, u) == 0
-    lengths = np.logspace(-3, -1, 9)
-    assert abs(fit_slope(lengths, linearization_errors(ns["f"], ns["J"](p), p, u, lengths)) - 3) < SLOPE_TOL
+    assert abs(slope(f, ns["J"](p), p, u, np.logspace(-3, -1, 9)) - 3) < SLOPE_TOL
 
 
-def test_a_wrong_matrix_keeps_slope_2_along_its_null_space_direction(example):
-    # A - J = w n^T with n orthogonal to u: (A - J) u = 0, so along u the slope stays 2.
-    ns = example(PAGE, "error_slope")
-    p, u = np.array([1.0, 2.0]), np.array([0.6, 0.8])
-    n = np.array([-0.8, 0.6])
-    A = ns["J"](p) + np.outer([0.7, -0.3], n)
-    assert np.allclose((A - ns["J"](p)) @ u, 0)
-    lengths = np.logspace(-4, -2, 13)
-    assert abs(fit_slope(lengths, linearization_errors(ns["f"], A, p, u, lengths)) - 2) < SLOPE_TOL
-    v = n  # outside the null space: slope 1
-    lengths = np.logspace(-6, -3, 13)
-    assert abs(fit_slope(lengths, linearization_errors(ns["f"], A, p, v, lengths)) - 1) < SLOPE_TOL
-
-
-def test_a_slightly_wrong_entry_looks_like_slope_2_over_the_page_window_but_not_for_small_steps(example):
-    # Entry off by 1e-3; along u = (0.6, 0.8) the curvature coefficient is about 2, so slope 1
-    # needs |h| well below 1e-3 / 2. Over the page's window [1e-4, 1e-1] the fit is far from 1.
-    ns = example(PAGE, "error_slope")
-    p, u = np.array([1.0, 2.0]), np.array([0.6, 0.8])
-    A = ns["J"](p).copy()
-    A[1, 1] += 1e-3
-    assert second_order_size(p, u) > 1
-    page_window = fit_slope(LENGTHS, linearization_errors(ns["f"], A, p, u, LENGTHS))
-    assert page_window > 1.5
-    small = np.logspace(-8, -6, 9)  # error ~ 8e-4 t >= 8e-12, far above round-off (~1e-15)
-    assert abs(fit_slope(small, linearization_errors(ns["f"], A, p, u, small)) - 1) < SLOPE_TOL
-
-
-def test_page_table_of_test_windows_matches_these_tests():
-    # docs/linear-map.md describes the windows and thresholds used above; keep them in step.
-    page = (ROOT / "docs" / "linear-map.md").read_text(encoding="utf-8")
-    rows = re.findall(r"^\| (.+?) \| \$10\^\{(-\d)\}\$ to \$10\^\{(-\d)\}\$ \| (.+?) \| within \$([\d.]+)\$ of (\d) \|$", page, re.M)
-    assert len(rows) == 4
-    source = (ROOT / "tests" / "test_linear_map.py").read_text(encoding="utf-8")
-    for claim, lo, hi, where, tol, slope in rows:
-        assert float(tol) == SLOPE_TOL
-        if lo == "-4" and hi == "-1":
-            assert LENGTHS[0] == 1e-4 and LENGTHS[-1] == 1e-1
-        else:
-            assert f"np.logspace({lo}, {hi}, 13)" in source, claim
+def test_page_table_of_test_windows_matches_these_tests_and_the_grid_caption_states_its_parameters():
+    cell = r"\| (.+?) \| \$10\^\{(-\d)\}\$ to \$10\^\{(-\d)\}\$ \| (.+?) \| within \$([\d.]+)\$ of (\d) \|"
+    rows = re.findall(f"^{cell}$", DOC, re.M)
+    assert [(int(lo), int(hi), float(tol), int(k)) for _, lo, hi, _, tol, k in rows] == [
+        (*WINDOWS[claim], SLOPE_TOL, k) for claim, k in (("J", 2), ("page", 2), ("J^T", 1), ("entry", 1))]
     thresholds = [float(t) for t in re.findall(r"\\ge ([\d.]+)\$", "\n".join(r[3] for r in rows))]
-    assert thresholds == [0.2, 1.0, 0.5]
-    for needle in ("second_order_size(p, u) >= 0.2", "second_order_size(p, u) >= 1.0", "(J.T - J) @ u) >= 0.5", "A[i, j] += 0.5"):
-        assert needle in source
+    assert thresholds == [C_MIN, C_MIN_PAGE, TRANSPOSE_GAP_MIN] and rows[3][0] == f"one entry off by ${ENTRY_OFF}$"
+    block = DOC.split("from snippets.linear_map.figures import grid_figure")[1].split("```")[0]
+    assert "grid_figure(half_width=half_width, zoom=zoom)" in block and "{half_width:g}" in block
+    assert "{zoom:g}" in block and not re.search(r"half-width \d", block) and "black" not in block
 
 
-# --- exercises ------------------------------------------------------------------------------
-
-
-def test_exercise_predict_from_the_jacobian(example):
+def test_exercises_predict_remainder_and_constant(example):
     ns = example(PAGE, "exercise_predict")
     np.testing.assert_array_equal(np.array([ns["x"], ns["y"]]) + ns["h"], [0.9, 2.1])
-    np.testing.assert_allclose(ns["f_p"], ref_f((1.0, 2.0)), rtol=1e-15)
-    np.testing.assert_allclose(ns["J"], ref_jacobian((1.0, 2.0)), rtol=1e-15)
-    x, y = seed_symbols()
-    exact = np.array(seed_f_sympy().subs({x: sp.Rational(9, 10), y: sp.Rational(21, 10)}).evalf(), float).ravel()
-    np.testing.assert_allclose(ns["exact"], exact, rtol=1e-14)
-    # The solution's prediction (2 - 0.4 + 0.1, 5 + sin 2 - 0.5 + 0.1 cos 2)
+    np.testing.assert_allclose([ns["f_p"], *ns["J"], ns["exact"]], [seed_f(P), *seed_jacobian(P), seed_f([0.9, 2.1])],
+                               rtol=1e-15)
+    # The solution's prediction (2 - 0.4 + 0.1, 5 + sin 2 - 0.5 + 0.1 cos 2), off by O(|h|^2 = 0.02)
     np.testing.assert_allclose(ns["predicted"], [1.7, 5 + np.sin(2) - 0.5 + 0.1 * np.cos(2)], rtol=1e-14)
-    assert np.all(np.abs(ns["exact"] - ns["predicted"]) < 0.01)  # small, of order |h|^2 = 0.02
-
-
-def test_exercise_remainder_is_second_order(example):
+    assert np.all(np.abs(ns["exact"] - ns["predicted"]) < 0.01)
     ns = example(PAGE, "exercise_remainder")
     x, y, a, b = sp.symbols("x y a b")
     assert sp.expand(ns["linear"] - (x**2 * y + 2 * x * y * a + x**2 * b)) == 0
     assert ns["remainder"] == sp.expand(a**2 * y + 2 * x * a * b + a**2 * b)
-    poly = sp.Poly(ns["remainder"], a, b)
-    assert min(sum(m) for m in poly.monoms()) == 2
-
-
-def test_exercise_constant_is_half_the_second_derivative(example):
-    ns = example(PAGE, "exercise_constant")
-    t = sp.Symbol("t")
+    assert min(sum(m) for m in sp.Poly(ns["remainder"], a, b).monoms()) == 2  # second order in h
+    ns, t = example(PAGE, "exercise_constant"), sp.Symbol("t")
     error = sp.expand((1 + t) ** 3 - (1 + 3 * t))
-    assert error == 3 * t**2 + t**3
-    assert sp.limit(error / t**2, t, 0) == sp.diff(t**3, t, 2).subs(t, 1) / 2 == 3
+    assert error == 3 * t**2 + t**3 and sp.limit(error / t**2, t, 0) == sp.diff(t**3, t, 2).subs(t, 1) / 2 == 3
     # The loop ends at h = 1e-3: error = 3h^2 + h^3 (cancellation leaves ~1e-16 of 3e-6).
-    h = ns["h"]
-    assert ns["x"] == 1.0 and h == 1e-3
-    assert ns["error"] == pytest.approx(3 * h**2 + h**3, rel=1e-8)
-    assert abs(ns["error"] / h**2 - 3) < 0.01
-
-
-# --- figures --------------------------------------------------------------------------------
-
-
-def grid_offsets(w: float, lines: int = 7) -> list[np.ndarray]:
-    """The figure's grid lines around p, as offsets: x = const first, then y = const."""
-    ticks, fine = np.linspace(-w, w, lines), np.linspace(-w, w, 41)
-    return [np.stack([np.full_like(fine, c), fine], 1) for c in ticks] + [
-        np.stack([fine, np.full_like(fine, c)], 1) for c in ticks
-    ]
+    assert ns["x"] == 1.0 and ns["h"] == 1e-3 and abs(ns["error"] / 1e-3**2 - 3) < 0.01
+    assert ns["error"] == pytest.approx(3 * 1e-3**2 + 1e-3**3, rel=1e-8)
 
 
 def test_grid_figure_draws_f_and_its_linear_map():
-    p, half_width, zoom = np.array([1.0, 2.0]), 0.4, 0.1
-    fig = grid_figure(p=[1.0, 2.0], half_width=half_width, zoom=zoom)  # a list works as p
-    assert len(fig.axes) == 3
+    fig = grid_figure(p=[1.0, 2.0], half_width=0.4, zoom=0.1)  # a list works as p
     left, middle, right = fig.axes
-    fp, J = ref_f(p), ref_jacobian(p)
-    for k, d in enumerate(grid_offsets(half_width)):
-        np.testing.assert_allclose(left.lines[k].get_xydata(), p + d, rtol=1e-15)
-    for ax, w in ((middle, half_width), (right, zoom)):
-        for k, d in enumerate(grid_offsets(w)):
-            curved, straight = ax.lines[2 * k], ax.lines[2 * k + 1]
-            np.testing.assert_allclose(curved.get_xydata(), [ref_f(p + v) for v in d], rtol=1e-13)
-            np.testing.assert_allclose(straight.get_xydata(), fp + d @ J.T, rtol=1e-13)
-    corners = zoom * np.array([[-1, -1], [1, -1], [1, 1], [-1, 1]])
-    np.testing.assert_allclose(left.patches[0].get_xy()[:4], p + corners, rtol=1e-15)
-    np.testing.assert_allclose(middle.patches[0].get_xy()[:4], [ref_f(p + c) for c in corners], rtol=1e-13)
+    for ax, w in ((left, 0.4), (middle, 0.4), (right, 0.1)):
+        fine, ticks = np.linspace(-w, w, 41), np.linspace(-w, w, 7)  # the lines x = c first, then y = c
+        for k, d in enumerate([np.stack(np.broadcast_arrays(c, fine)[::s], 1) for s in (1, -1) for c in ticks]):
+            if ax is left:
+                np.testing.assert_allclose(ax.lines[k].get_xydata(), P + d, rtol=1e-15)
+                continue
+            np.testing.assert_allclose(ax.lines[2 * k].get_xydata(), [seed_f(P + v) for v in d], rtol=1e-13)
+            np.testing.assert_allclose(ax.lines[2 * k + 1].get_xydata(), seed_f(P) + d @ seed_jacobian(P).T, rtol=1e-13)
+    corners = 0.1 * np.array([[-1, -1], [1, -1], [1, 1], [-1, 1]])
+    np.testing.assert_allclose(left.patches[0].get_xy()[:4], P + corners, rtol=1e-15)
+    np.testing.assert_allclose(middle.patches[0].get_xy()[:4], [seed_f(P + c) for c in corners], rtol=1e-13)
     area = lambda ax: np.ptp(ax.get_xlim()) * np.ptp(ax.get_ylim())  # noqa: E731
     assert area(right) < area(middle) / 5  # the right panel is magnified
     plt.close(fig)
 
 
-def test_slope_figure_draws_the_errors_and_states_their_slopes(example):
-    ns = example(PAGE, "error_slope")  # the figure uses the same seed-0 direction
-    p, u, lengths = ns["p"], ns["u"], ns["lengths"]
-    fig = slope_figure()
-    (ax,) = fig.axes
-    labels = [t.get_text() for t in ax.get_legend().get_texts()]
-    for line, A, label, slope in zip(ax.lines, (ref_jacobian(p), ref_jacobian(p).T), labels, (2, 1)):
-        errors = linearization_errors(ref_f, A, p, u, lengths)
-        np.testing.assert_allclose(line.get_xdata(), lengths, rtol=1e-15)
-        np.testing.assert_allclose(line.get_ydata(), errors, rtol=1e-9)
-        assert label.endswith(f"slope {fit_slope(lengths, errors):.2f}")
-        assert abs(fit_slope(lengths, errors) - slope) < SLOPE_TOL
-    plt.close(fig)
-
-
-@pytest.mark.parametrize(
-    ("call", "error", "message"),
-    [
-        (lambda: grid_figure(p=(np.nan, 2.0)), ValueError, "p must be finite"),
-        (lambda: grid_figure(p=(1.0, 2.0, 3.0)), ValueError, r"p must have shape \(2,\)"),
-        (lambda: grid_figure(half_width=0.0), ValueError, "half_width must be a positive"),
-        (lambda: grid_figure(half_width=0.4, zoom=np.nan), ValueError, "zoom must be a positive"),
-        (lambda: grid_figure(half_width=0.4, zoom=0.4), ValueError, "zoom must be smaller than half_width"),
-        (lambda: grid_figure(lines=1), ValueError, "lines must be an integer >= 2"),
-        (lambda: slope_figure(p=(1.0, np.inf)), ValueError, "p must be finite"),
-        (lambda: slope_figure(seed=-1), ValueError, "seed must be an integer >= 0"),
-        (lambda: slope_figure(seed=0.5), TypeError, "seed must be an integer"),
-    ],
-)
+@pytest.mark.parametrize(("call", "error", "message"), [
+    (lambda: grid_figure(p=(np.nan, 2.0)), ValueError, "p must be finite"),
+    (lambda: grid_figure(p=(1.0, 2.0, 3.0)), ValueError, r"p must have shape \(2,\)"),
+    (lambda: grid_figure(half_width=0.0), ValueError, "half_width must be a positive"),
+    (lambda: grid_figure(half_width=0.4, zoom=np.nan), ValueError, "zoom must be a positive"),
+    (lambda: grid_figure(half_width=0.4, zoom=0.4), ValueError, "zoom must be smaller than half_width"),
+    (lambda: grid_figure(lines=1), ValueError, "lines must be an integer >= 2"),
+    (lambda: slope_figure(p=(1.0, np.inf)), ValueError, "p must be finite"),
+    (lambda: slope_figure(seed=-1), ValueError, "seed must be an integer >= 0"),
+    (lambda: slope_figure(seed=0.5), TypeError, "seed must be an integer"),
+])
 def test_figures_reject_bad_input_naming_the_argument(call, error, message):
     with pytest.raises(error, match=message):
         call()
-
-
-def test_grid_caption_numbers_come_from_the_figure_parameters():
-    page = (ROOT / "docs" / "linear-map.md").read_text(encoding="utf-8")
-    block = page.split("from snippets.linear_map.figures import grid_figure")[1].split("```")[0]
-    assert "grid_figure(half_width=half_width, zoom=zoom)" in block
-    assert "{half_width:g}" in block and "{zoom:g}" in block
-    assert not re.search(r"half-width \d", block) and "black" not in block
