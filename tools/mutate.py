@@ -29,6 +29,7 @@ import json
 import multiprocessing as mp
 import os
 import re
+import resource
 import shutil
 import sys
 import tempfile
@@ -168,6 +169,9 @@ def _run_tests(copy: Path, args: list[str], timeout: float) -> bool:
             # A mutant of the same length written in the same second would otherwise load the
             # bytecode cached for the previous one.
             sys.dont_write_bytecode = True
+            # A mutant that sizes an array wrongly can ask for all the memory: 4 GiB, then a
+            # MemoryError (a caught mutant) instead of the machine swapping.
+            resource.setrlimit(resource.RLIMIT_AS, (4 << 30, 4 << 30))
             devnull = os.open(os.devnull, os.O_WRONLY)
             os.dup2(devnull, 1)
             os.dup2(devnull, 2)
