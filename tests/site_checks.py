@@ -491,9 +491,10 @@ def _first_difference(da: bytes, db: bytes) -> str:
 # holding TeX-ish characters. Only text outside code, KaTeX output and scripts is searched.
 RAW_TEX = re.compile(r"\\[A-Za-z]+|\\[()\[\]]|\$\$|\$[^$\s][^$\n]{0,200}?[\\^_{}][^$\n]{0,200}?\$")
 
-# Text nodes a reader sees as prose (not code, not rendered math), the page title included.
+# Text nodes a reader sees as prose (not code, not rendered math, not the code a notebook cell's copy
+# button copies), the page title included.
 PROSE_JS = """() => {
-  const skip = 'pre, code, kbd, samp, script, style, noscript, textarea, template, .katex, .arithmatex';
+  const skip = 'pre, code, kbd, samp, script, style, noscript, textarea, template, .katex, .arithmatex, .clipboard-copy-txt';
   const out = [document.title];
   const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
   for (let n = walker.nextNode(); n; n = walker.nextNode()) {
