@@ -41,8 +41,10 @@ exact_relative_error = lambda J, K: np.max(np.abs(J - K)) / max(np.max(np.abs(J)
 def test_worked_example_entry_cos_2_truncation_of_the_quotients_and_the_three_methods(example):
     x, y, h = *seed_symbols(), sp.Symbol("h", positive=True)
     assert seed_f_sympy().jacobian([x, y])[1, 1].subs({x: 1, y: 2}) == sp.cos(2)
-    for method in TOL:  # the checked copy, given a list
-        np.testing.assert_allclose(numerical_jacobian(f_seed, [1.0, 2.0], method)[1, 1], np.cos(2), atol=TOL[method])
+    for method in TOL:  # the checked copy, given a list (the same as given an array)
+        J = numerical_jacobian(f_seed, [1.0, 2.0], method)
+        np.testing.assert_array_equal(J, numerical_jacobian(f_seed, np.array([1.0, 2.0]), method))
+        np.testing.assert_allclose(J[1, 1], np.cos(2), atol=TOL[method])
     quotient = (sp.sin(2 + h) - sp.sin(2 - h)) / (2 * h)
     assert sp.simplify(sp.expand_trig(quotient) - sp.cos(2) * sp.sin(h) / h) == 0
     assert sp.simplify(sp.series(quotient - sp.cos(2), h, 0, 4).removeO() + sp.cos(2) * h**2 / 6) == 0
