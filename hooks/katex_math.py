@@ -333,6 +333,14 @@ def on_post_build(config):
     target.mkdir(parents=True, exist_ok=True)
     shutil.copy2(KATEX_DIST / "katex.min.css", target / "katex.min.css")
     shutil.copytree(KATEX_DIST / "fonts", target / "fonts", dirs_exist_ok=True)
+    # The printable edition (mkdocs-print-site-plugin) is written after every on_post_page, from
+    # the pages' content before their math was rendered: render it here.
+    printed = site / "print_page" / "index.html"
+    if printed.exists():
+        output, errors = render_math(printed.read_text(encoding="utf-8"), _get_renderer(), dollars=False)
+        for tex, message in errors:
+            log.warning("print_page: KaTeX cannot render the formula %r: %s", tex, message)
+        printed.write_text(preload_fonts(output), encoding="utf-8")
     index = site / "search" / "search_index.json"
     if index.exists():
         data = json.loads(index.read_text(encoding="utf-8"))

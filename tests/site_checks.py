@@ -86,7 +86,7 @@ def reader_pages(site: Path) -> list[str]:
 def source_pages(root: Path) -> list[str]:
     """The URL path of every page the site should have, told by its sources: each Markdown
     page of ``docs/`` and each notebook (``docs/notebooks/*.py``), plus ``404.html``. The tests
-    check that the built site has exactly these (:func:`reader_pages`)."""
+    check that the built site has exactly these and the printable edition (:func:`reader_pages`)."""
     docs = Path(root) / "docs"
     paths = ["404.html"]
     for md in docs.rglob("*.md"):
@@ -374,7 +374,7 @@ def shown_examples(site: Path, root: Path) -> tuple[dict[str, Example], list[str
     by_text = {example_text(root, r): r for r in refs}
     examples = {r.partition(":")[0]: Example(r.partition(":")[0]) for r in refs}
     problems: list[str] = []
-    for path in reader_pages(site):
+    for path in (p for p in reader_pages(site) if p != "print_page/"):  # the printable edition shows them again
         blocks = [b for b in code_blocks(_page_file(site, path).read_text(encoding="utf-8"), path) if not b.notebook]
         if blocks and all(b.language is None for b in blocks):
             problems.append(

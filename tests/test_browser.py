@@ -48,9 +48,26 @@ def test_page_as_a_reader_meets_it(path: str, browser, built_site: Path, site_ur
     assert problems == [], "\n".join(problems)
 
 
+# On a phone: the smallest text of each figure as shown (an SVG scales its text with its width),
+# whether the page itself scrolls sideways, and which wide formulas or figures scroll without the
+# shadow that says so.
+PHONE_JS = """() => {
+  const small = [...document.querySelectorAll('.jfig svg')].map((svg) => {
+    const scale = svg.getBoundingClientRect().width / svg.viewBox.baseVal.width;
+    const sizes = [...svg.querySelectorAll('text, tspan')].map((t) => parseFloat(getComputedStyle(t).fontSize) * scale);
+    return Math.min(...sizes);
+  });
+  const hidden = [...document.querySelectorAll('.katex-display, .jfig')].filter((e) => e.scrollWidth > e.clientWidth + 1
+    && !getComputedStyle(e).backgroundImage.includes('gradient')).map((e) => e.textContent.slice(0, 40));
+  return {small, hidden, width: document.querySelector(".md-main").scrollWidth};
+}"""
+
+
 @pytest.mark.parametrize("path", PAGES, ids=lambda p: "/" + p)
-def test_math_is_in_the_html_without_javascript(path: str, browser, site_url: str):
-    context = browser.new_context(java_script_enabled=False)
+def test_without_javascript_on_a_phone(path: str, browser, site_url: str):
+    """With JavaScript off the math is already there; at 390 px figure text stays >= 9 px (the
+    figure scrolls instead), the page does not scroll sideways, and what scrolls shows it."""
+    context = browser.new_context(java_script_enabled=False, viewport={"width": 390, "height": 844})
     try:
         page = context.new_page()
         page.goto(site_url + path)
@@ -58,9 +75,26 @@ def test_math_is_in_the_html_without_javascript(path: str, browser, site_url: st
         raw = [hit for text in page.evaluate(checks.PROSE_JS) for hit in checks.RAW_TEX.findall(text)]
         errors = page.locator(".katex-error").count()
         mathml = page.locator(".katex math").count()
+        phone = page.evaluate(PHONE_JS)
     finally:
         context.close()
     assert (raw, errors, mathml) == ([], 0, formulas), f"/{path}: raw TeX {raw[:5]}, {errors} .katex-error, {mathml}/{formulas} with MathML"
+    assert [round(px, 1) for px in phone["small"] if px < 8.95] == [], f"/{path}: figure text below 9 px at 390 px"
+    assert (phone["width"], phone["hidden"]) == (390, []), f"/{path}: content width {phone['width']}; scrolls unmarked: {phone['hidden']}"
+
+
+def test_print_view_shows_the_explorers_still_image(browser, site_url: str):
+    """Printed, the explorer shows its still image and caption, not its controls."""
+    page = browser.new_page()
+    try:
+        page.goto(site_url + "linear-map/")
+        page.wait_for_selector(".jx.jx-live")
+        page.emulate_media(media="print")
+        shown = {part: page.locator(f".jx {part}").first.is_visible() for part in (".jx-app", ".jx-static svg", "figcaption")}
+    finally:
+        page.close()
+    assert shown == {".jx-app": False, ".jx-static svg": True, "figcaption": True}
+
 
 
 CLS_OBSERVER = (

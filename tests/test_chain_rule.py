@@ -44,6 +44,7 @@ def test_sympy_product_equals_the_jacobian_of_the_composition_and_the_hand_value
     assert sp.simplify(ns["J_direct"] - GF.jacobian([X, Y])) == sp.zeros(3, 2)
     # The claim: the product equals the Jacobian of the composition for all (x, y), 3 x 2.
     assert sp.simplify(ns["J_g_at_f"] * ns["J_f"] - ns["J_direct"]) == sp.zeros(3, 2)
+    assert ns["equal"] is True and ns["product"] == ns["J_g_at_f"] * ns["J_f"] and ns["product"].shape == (3, 2)
     # By hand at (1, 0): J_g at f(1, 0) = (0, 5), not at (1, 0), times J_f(1, 0).
     J_g_05, J_f_10 = ns["J_g"].subs({U: 0, V: 5}), ns["J_f"].subs({X: 1, Y: 0})
     assert (J_g_05, J_f_10) == (sp.Matrix([[5, 0], [1, -1], [0, 10]]), sp.Matrix([[0, 1], [5, 1]]))
@@ -79,18 +80,42 @@ def test_numeric_check_over_100_points_and_outer_jacobian_at_the_inner_output(ex
 
 
 def test_shapes_chain_only_in_reverse_order_and_square_stages_fail_silently(example):
-    ns, ex = example(PAGE, "shapes"), example(PAGE, "exercise_shapes")
+    ns = example(PAGE, "shapes")
     J1, J2, J3 = ns["J1"], ns["J2"], ns["J3"]
-    assert (J1.shape, J2.shape, J3.shape, (J3 @ J2 @ J1).shape) == ((5, 4), (3, 5), (1, 3), (1, 4))
+    assert (J1.shape, J2.shape, J3.shape, ns["product"].shape) == ((5, 4), (3, 5), (1, 3), (1, 4))
+    np.testing.assert_allclose(ns["product"], np.einsum("ij,jk,kl->il", J3, J2, J1), rtol=1e-13)
     np.testing.assert_allclose(chain_jacobians([J1, J2, J3]), J3 @ J2 @ J1, rtol=1e-15)
     with pytest.raises(ValueError):
         J1 @ J2 @ J3
     A, B = np.random.default_rng(0).normal(size=(2, 3, 3))  # square stages: the wrong order does not raise
     assert (A @ B).shape == (B @ A).shape and not np.allclose(chain_jacobians([A, B]), A @ B)
     np.testing.assert_allclose(chain_jacobians([A, B]), B @ A)
-    # Exercise 3: R^784 -> R^256 -> R^10 -> R, a product of one row of 784.
-    assert (ex["J1"].shape, ex["J2"].shape, ex["J3"].shape) == ((256, 784), (10, 256), (1, 10))
-    assert chain_jacobians([ex["J1"], ex["J2"], ex["J3"]]).shape == (1, 784)
+
+
+def cheapest_chain_cost(shapes) -> int:
+    """Matrix-chain ordering by dynamic programming: fewest multiply-adds for M_k ... M_1 (shapes in order applied)."""
+    dims = [shapes[0][1]] + [s[0] for s in shapes]  # M_i maps R^dims[i] -> R^dims[i+1]
+    best = {(i, i): 0 for i in range(len(shapes))}
+    for span in range(1, len(shapes)):
+        for i in range(len(shapes) - span):
+            best[i, i + span] = min(best[i, k] + best[k + 1, i + span] + dims[i] * dims[k + 1] * dims[i + span + 1]
+                                    for k in range(i, i + span))
+    return best[0, len(shapes) - 1]
+
+
+@settings(max_examples=30, deadline=None)
+@given(st.integers(1, 9), st.integers(1, 9), st.integers(1, 9))
+def test_exercise_bracketing_counts_multiply_adds_and_the_output_end_is_cheapest(example, a, b, c):
+    ns = example(PAGE, "exercise_bracketing")
+    assert ns["cost"](a, b, c) == a * b * c  # a * c entries, each a sum of b products
+    J1, J2, J3 = ns["J1"], ns["J2"], ns["J3"]
+    assert (J1.shape, J2.shape, J3.shape) == ((256, 784), (10, 256), (1, 10))
+    assert chain_jacobians([J1, J2, J3]).shape == (1, 784) and ns["same"]
+    assert (ns["from_the_output"], ns["from_the_input"]) == (10 * 256 + 256 * 784, 10 * 256 * 784 + 10 * 784)
+    # From the output is the cheapest grouping (the dynamic program agrees), and "about ten times" less work.
+    assert ns["from_the_output"] == cheapest_chain_cost([J1.shape, J2.shape, J3.shape]) < ns["from_the_input"]
+    assert round(ns["ratio"]) == 10 and ns["ratio"] == ns["from_the_input"] / ns["from_the_output"]
+    assert cheapest_chain_cost([(b, a), (c, b)]) == a * b * c  # two matrices: one way to multiply
 
 
 @settings(max_examples=50, deadline=None)
@@ -126,7 +151,7 @@ def test_chain_jacobians_rejects_bad_input(bad, error, message):
 def test_path_sums_agree_with_diff_and_paths_double_per_layer(example):
     ns = example(PAGE, "paths")
     assert (ns["da_dx"], ns["df1_da"], ns["df1_dy"]) == (2 * X, Y, sp.diff(X**2 * Y, Y))
-    assert (ns["df1_da"] * ns["da_dx"]).subs(ns["a"], X**2) == sp.diff(X**2 * Y, X)
+    assert ns["df1_dx"] == sp.diff(X**2 * Y, X) and ns["agrees"] is True
     for L in range(1, 12):  # input to both nodes of layer 1, two fully connected nodes per layer: 2^(L-1) paths
         paths = np.ones((1, 2), dtype=int) @ np.linalg.matrix_power(np.ones((2, 2), dtype=int), L - 1)
         assert paths.tolist() == [[2 ** (L - 1)] * 2]
@@ -161,9 +186,10 @@ def test_exercises_f_after_f_at_1_0_and_linear_jacobian_is_b_a(example):
     assert sp.simplify(ff.jacobian([X, Y]).subs({X: 1, Y: 0}) - expected) == sp.zeros(2, 2)
     np.testing.assert_array_equal(ns["p"], [1.0, 0.0])
     np.testing.assert_allclose(ns["f"](ns["p"]), [0.0, 5.0], rtol=1e-15)
-    np.testing.assert_allclose(ns["J_f"](ns["f"](ns["p"])) @ ns["J_f"](ns["p"]), np.array(expected, float), rtol=1e-14)
+    np.testing.assert_allclose(ns["J_ff"], np.array(expected, float), rtol=1e-14)
     A, B, x = sp.Matrix(3, 2, sp.symbols("a:6")), sp.Matrix(4, 3, sp.symbols("b:12")), sp.Matrix(sp.symbols("x0 x1"))
     assert (B * (A * x)).jacobian(list(x)) == B * A
     assert (lin["A"].shape, lin["B"].shape, lin["numeric"].shape) == ((3, 2), (4, 3), (4, 2))
     # A linear map has no truncation error; round-off is ~eps |B A x| / h ~ 1e-10 with h = 1e-6.
     np.testing.assert_allclose(lin["numeric"], lin["B"] @ lin["A"], atol=1e-8, rtol=0)
+    assert lin["error"] == np.max(np.abs(lin["numeric"] - lin["B"] @ lin["A"])) and 0 < lin["error"] < 1e-8

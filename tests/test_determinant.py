@@ -4,7 +4,9 @@ Every claim of the page is checked on the objects its examples make (snippets/de
 the shown shoelace area and square against exact areas, the polar and spherical determinants and
 the seed determinant against SymPy, the change-of-variables integrals against the exact value,
 the shown coupling flow against SymPy's Jacobian and against a density derived without det J_T,
-and the figures' numbers and labels.
+the singular values (circle -> ellipse, |det| = product, rank) and the surface factor
+sqrt(det(J^T J)) against SymPy and finite differences, the stacked flow (log-dets add, the
+inverse's log-det is minus the forward one, the sign bug's integral), and the figures' numbers.
 """
 
 from __future__ import annotations
@@ -18,7 +20,8 @@ import pytest
 import sympy as sp
 from hypothesis import given, settings, strategies as st
 
-from snippets.determinant.figures import flow_density, flow_figure, square_figure
+from snippets.determinant.figures import ellipse_figure, flow_density, flow_figure, square_figure
+from snippets.shared.explorer import det2, explorer_f, explorer_jacobian
 from snippets.shared.finite_differences import numerical_jacobian
 from snippets.shared.running_example import seed_f, seed_f_sympy, seed_jacobian, seed_symbols
 
@@ -36,6 +39,15 @@ FLOW = sp.lambdify((Z1, Z2), (S, MU, T, T.jacobian([Z1, Z2])), "numpy")
 # log p_X(x) = log p_Z(T^{-1}(x)) + log|det J_{T^{-1}}(x)|: the change of variables the other way, no s(z1) shortcut.
 LOG_DENSITY = sp.lambdify((Z1, Z2), -(T_INV[0] ** 2 + T_INV[1] ** 2) / 2 - sp.log(2 * sp.pi)
                           + sp.log(sp.Abs(T_INV.jacobian([Z1, Z2]).det())), "numpy")
+# The stacked flow: layer 2 keeps y2 and moves y1 by s2(y2) = tanh(y2) / 2 and mu2(y2) = 0.6 sin y2.
+Y1, Y2 = sp.symbols("y1 y2", real=True)
+LAYER2 = sp.Matrix([Y1 * sp.exp(sp.tanh(Y2) / 2) + sp.Rational(3, 5) * sp.sin(Y2), Y2])
+LAYER2_INV = sp.Matrix([(Y1 - sp.Rational(3, 5) * sp.sin(Y2)) * sp.exp(-sp.tanh(Y2) / 2), Y2])
+STACK = LAYER2.subs({Y1: T[0], Y2: T[1]}, simultaneous=True)
+STACK_INV = T_INV.subs({Z1: LAYER2_INV[0], Z2: LAYER2_INV[1]}, simultaneous=True).subs({Y1: Z1, Y2: Z2})
+STACKED = sp.lambdify((Z1, Z2), (STACK, STACK.jacobian([Z1, Z2]).det()), "numpy")
+STACKED_J = sp.lambdify((Z1, Z2), STACK.jacobian([Z1, Z2]), "numpy")
+STACKED_INV = sp.lambdify((Z1, Z2), (STACK_INV, STACK_INV.jacobian([Z1, Z2])), "numpy")  # in x = (z1, z2)
 
 
 def test_seed_determinant_is_4_cos_2_minus_5_polar_is_r_and_spherical_is_r2_sin_phi(example):
@@ -101,7 +113,43 @@ def test_change_of_variables_on_the_disk(example):
     assert ns["monte_carlo"] == pytest.approx(4 * np.mean(np.where(radius2 <= 1, np.exp(-radius2), 0)), rel=1e-12)
     assert ns["forgot_r"] == pytest.approx(float(2 * sp.pi * sp.integrate(sp.exp(-(r**2)), (r, 0, 1))), abs=1e-5)
     assert abs(ns["forgot_r"] - float(exact)) > max(1, 1000 * ns["std_error"])  # "wrong by far more than any ..."
+    # The rule samples only the open rectangle (0, 1) x (0, 2 pi), where polar coordinates are one-to-one, det r > 0.
+    assert 0 < ns["r"].min() and ns["r"].max() < 1 and 0 < ns["theta"].min() and ns["theta"].max() < 2 * np.pi
 
+
+def test_singular_values_circle_to_ellipse_product_is_det_and_rank(example):
+    ns, x, y = example(PAGE, "singular_values"), *seed_symbols()
+    J = seed_f_sympy().jacobian([x, y])
+    for point, name in (((1, 2), "sigma"), ((0, 1), "sigma_q")):  # SymPy: sqrt of the eigenvalues of J^T J
+        A = J.subs({x: point[0], y: point[1]})
+        exact = sorted((float(sp.sqrt(e)) for e in (A.T * A).eigenvals(multiple=True)), reverse=True)
+        np.testing.assert_allclose(ns[name], exact, rtol=1e-12, atol=1e-12)
+    assert ns["product"] == pytest.approx(abs(DET_SEED), rel=1e-13) and ns["abs_det"] == pytest.approx(abs(DET_SEED))
+    assert ns["rank_q"] == 1 and ns["sigma_q"][1] < 1e-14 and J.subs({x: 0}).rank() == 1  # rank 1 wherever x = 0
+    np.testing.assert_allclose(ns["U"] @ np.diag(ns["sigma"]) @ ns["Vt"], seed_jacobian([1, 2]), atol=1e-14)
+    # Semi-axes within the remainder: |D^2 f| <= 5 near (1, 2), so within 5 * radius / 2 = 2.5e-4.
+    np.testing.assert_allclose(ns["semi_axes"], ns["sigma"], atol=2.5e-4)
+    t, rho = np.linspace(0, 2 * np.pi, 3600, endpoint=False), 1e-5
+    for p in np.random.default_rng(5).uniform(-2, 2, size=(5, 2)):  # the same recipe at other points
+        d = np.linalg.norm([ns["f"](p + rho * np.array([np.cos(a), np.sin(a)])) - ns["f"](p) for a in t], axis=1)
+        sigma = np.linalg.svd(numerical_jacobian(seed_f, p), compute_uv=False)
+        np.testing.assert_allclose([d.max() / rho, d.min() / rho], sigma, atol=1e-3)
+        np.testing.assert_allclose([ns["f"](p), *ns["J"](p)], [seed_f(p), *seed_jacobian(p)], rtol=1e-15)
+
+
+def test_surface_area_factor_is_sin_phi_the_product_of_singular_values(example):
+    ns = example(PAGE, "surface_area")
+    phi, theta = ns["phi"], ns["theta"]
+    assert ns["gram"] == sp.diag(1, sp.sin(phi) ** 2) and ns["factor"] == sp.Abs(sp.sin(phi)) and ns["area"] == 4 * sp.pi
+    sphere = sp.lambdify((phi, theta), list(ns["sphere"]), "numpy")
+    for a, b in np.random.default_rng(6).uniform([0.1, 0.0], [3.0, 6.2], size=(5, 2)):
+        h, p = 1e-6, np.array(sphere(a, b))  # the image of a small square: area |cross product| / h^2
+        e1, e2 = np.array(sphere(a + h, b)) - p, np.array(sphere(a, b + h)) - p
+        assert np.linalg.norm(np.cross(e1, e2)) / h**2 == pytest.approx(np.sin(a), abs=1e-5)
+        J = np.array(ns["J"].subs({phi: a, theta: b}), dtype=float)
+        assert np.prod(np.linalg.svd(J, compute_uv=False)) == pytest.approx(np.sin(a), rel=1e-12)
+    A = np.array([[2.0, 1.0], [-1.0, 0.5]])  # square J: sqrt(det(J^T J)) = |det J|
+    assert np.sqrt(np.linalg.det(A.T @ A)) == pytest.approx(abs(np.linalg.det(A)), rel=1e-14)
 
 @settings(max_examples=60, deadline=None)
 @given(st.floats(min_value=-4, max_value=4), st.floats(min_value=-5, max_value=10))
@@ -126,8 +174,6 @@ def test_flow_log_det_is_s_and_density_integrates_to_1_and_matches_samples(examp
     assert abs(ns["log_det_fd"] - ns["s"](ns["z0"][0])) < 1e-8  # equal to the 8 printed decimals
     # Midpoint rule on a box holding all but ~1e-9 of the mass; its error is well below 1e-6.
     assert ns["cell"] == pytest.approx(0.02 * 0.02, rel=1e-12) and abs(ns["total"] - 1.0) < 1e-6
-    z = ns["inverse"](np.stack([ns["X1"], ns["X2"]], axis=-1))  # without log|det J_T|: "does not integrate to 1"
-    assert abs(np.sum(np.exp(-0.5 * np.sum(z**2, axis=-1))) / (2 * np.pi) * ns["cell"] - 1.0) > 0.05
     p = ns["in_box"].mean()
     assert ns["std_error"] == pytest.approx(np.sqrt(p * (1 - p) / 400_000), rel=1e-12)
     assert abs(p - ns["density_in_box"]) < 3 * ns["std_error"]
@@ -140,6 +186,40 @@ def test_flow_log_det_is_s_and_density_integrates_to_1_and_matches_samples(examp
         assert abs(np.mean(np.all((x > lo) & (x < hi), axis=1)) - prob) < 5 * 0.0008
     zb = np.random.default_rng(11).normal(size=(4, 5, 2))  # batches keep their shapes
     assert ns["forward"](zb).shape == ns["inverse"](zb).shape == (4, 5, 2) and ns["log_density"](zb).shape == (4, 5)
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.floats(min_value=-3, max_value=3), st.floats(min_value=-3, max_value=3))
+def test_stacked_flow_log_dets_add_and_the_inverse_has_the_opposite_sign(example, a, b):
+    ns, z = example(PAGE, "flow_stack"), np.array([a, b])
+    (x_exact, det), (x, log_det) = STACKED(a, b), ns["T"](z)
+    np.testing.assert_allclose(x, x_exact.ravel(), rtol=1e-12, atol=1e-12)
+    assert log_det == pytest.approx(np.log(abs(det)), abs=1e-12)  # the sum over layers = log|det J_T|
+    z_back, log_det_inverse = ns["T_inverse"](x)
+    z_exact, J_inverse = STACKED_INV(*x)
+    np.testing.assert_allclose([z_back, z_exact.ravel()], [z, z], atol=1e-9)
+    assert log_det_inverse == pytest.approx(-log_det, abs=1e-12)
+    # The inverse function theorem: J_{T^-1}(T(z)) J_T(z) = I, both Jacobians by SymPy.
+    np.testing.assert_allclose(np.array(J_inverse, dtype=float) @ STACKED_J(a, b), np.eye(2), atol=1e-9)
+    assert ns["log_p_X"](x) == pytest.approx(ns["log_p_Z"](z) - log_det, abs=1e-12)
+    assert ns["log_p_X_sign_bug"](x) == pytest.approx(ns["log_p_Z"](z) + log_det, abs=1e-12)  # p_Z |det J_T|
+
+
+def test_stacked_flow_block_checks_and_the_sign_bug_integral(example):
+    ns = example(PAGE, "flow_stack")
+    _, det = STACKED(*ns["z"])
+    # A point where the log-det is not 0 ("test at a point where it is not"): both signs would agree at 0.
+    assert ns["log_det_T"] == pytest.approx(np.log(abs(det)), abs=1e-12) and abs(ns["log_det_T"]) > 0.1
+    # Central differences, h = 1e-6: error ~ h^2 |T'''| + eps |T| / h < 1e-9 per entry.
+    assert abs(ns["log_det_T_fd"] - ns["log_det_T"]) < 1e-8 and ns["gap"] < 1e-8
+    assert ns["log_det_inverse"] == pytest.approx(-ns["log_det_T"], abs=1e-12) and abs(ns["log_det_sum"]) < 1e-15
+    np.testing.assert_allclose(ns["jacobian_fd"](ns["T"], ns["z"]), STACKED_J(*ns["z"]), atol=1e-8)
+    assert abs(ns["total"] - 1) < 1e-6  # midpoint rule on a box holding all but ~1e-8 of the mass
+    # The sign bug integrates to E[|det J_T(Z)|^2]: SymPy's det on a grid in z (midpoint, spacing 0.02).
+    g = np.arange(-8, 8, 0.02) + 0.01
+    Za, Zb = np.meshgrid(g, g)
+    expected = np.sum(np.exp(-(Za**2 + Zb**2) / 2) / (2 * np.pi) * STACKED(Za, Zb)[1] ** 2) * 0.02**2
+    assert ns["total_sign_bug"] == pytest.approx(expected, rel=1e-5) and ns["total_sign_bug"] > 1.5
 
 
 def test_exercise_linear_flow_equals_the_gaussian(example):
@@ -213,6 +293,35 @@ def test_square_figure_numbers_agree_and_corners_turn_counterclockwise_then_cloc
     plt.close(fig)
 
 
+def test_ellipse_figure_draws_the_image_ellipse_its_semi_axes_and_the_rank():
+    fig, rho = ellipse_figure(radius=0.05), 0.05
+    circle_ax, image_ax, flat_ax = fig.axes
+    c, t = np.array([1.0, 2.0]), np.linspace(0, 2 * np.pi, 241)
+    circle = rho * np.stack([np.cos(t), np.sin(t)], axis=1)
+    np.testing.assert_allclose(circle_ax.lines[0].get_xydata(), c + circle, rtol=1e-14)
+    tips = [np.asarray(a.xy) for a in circle_ax.texts]  # the right singular vectors, times the radius
+    np.testing.assert_allclose(tips, c + rho * np.linalg.svd(seed_jacobian(c))[2], atol=1e-14)
+    for ax, p, rank in ((image_ax, c, 2), (flat_ax, np.array([0.0, 1.0]), 1)):
+        J, fp = seed_jacobian(p), seed_f(p)
+        U, sigma, _ = np.linalg.svd(J)
+        np.testing.assert_allclose(ax.lines[0].get_xydata(), [seed_f(p + v) for v in circle], rtol=1e-13)
+        ellipse = ax.lines[1].get_xydata() - fp
+        np.testing.assert_allclose(ellipse, circle @ J.T, atol=1e-13)
+        # An ellipse with semi-axes sigma_i * radius: the farthest and nearest points of the dashed curve,
+        # sampled every 2 pi / 240, so within sigma_1 * radius * pi / 240 (the segment's centre may fall between).
+        d = np.linalg.norm(ellipse, axis=1)
+        np.testing.assert_allclose([d.max(), d.min()], rho * sigma, atol=rho * sigma[0] * np.pi / 240)
+        tips = [np.asarray(a.xy) for a in ax.texts]  # one arrow per nonzero singular value
+        np.testing.assert_allclose(tips, [fp + rho * sigma[k] * U[:, k] for k in range(rank)], atol=1e-12)
+        assert ax.get_title().endswith(f"σ = {sigma[0]:.2f}, {sigma[1]:.2f}; rank {rank}")
+    assert "σ = 6.41, 1.04; rank 2" in image_ax.get_title() and "(0, 1)" in flat_ax.get_title()
+    plt.close(fig)
+    for kwargs, message in (({"radius": -1.0}, "radius must be a positive"), ({"flat": (0.0,)}, "flat must have shape"),
+                            ({"centre": (np.inf, 2.0)}, "centre must be finite")):
+        with pytest.raises(ValueError, match=message):
+            ellipse_figure(**kwargs)
+
+
 @pytest.mark.parametrize(("kwargs", "error", "message"), [
     ({"side": 0.0}, ValueError, "side must be a positive"),
     ({"side": "0.2"}, TypeError, "side must be a positive number"),
@@ -245,3 +354,27 @@ def test_page_wording_hypotheses_and_notation():
     assert "J_T" not in page.split("## In deep learning")[1].split("```python")[0]  # bold T: \J_\mathbf{T}
     block = page.split("from snippets.determinant.figures import square_figure")[1].split("```")[0]
     assert "square_figure(side=side)" in block and "{side:g}" in block and "side 0.2" not in block
+    assert "invertible network" not in page and "with $r > 0$" in page
+
+
+def test_explorer_caption_is_about_areas_and_negative_r_folds_polar_coordinates(capsys):
+    page = (ROOT / "docs" / "determinant.md").read_text(encoding="utf-8")
+    exec(page.split("## Try it: areas and orientation")[1].split('```python exec="on" html="1"')[1].split("```")[0], {})
+    figure = capsys.readouterr().out
+    caption = figure.split("<figcaption>")[-1]
+    assert caption.startswith("The Jacobian determinant as the local area scale.") and "|det J_f(p)|" in caption
+    assert "best local linear map" not in caption and 'data-jx-function="polar"' in figure
+    # "(r, theta) with r < 0 lands on (-r, theta + pi), and det = r < 0"; at r = 0 the line goes to the origin.
+    for r, theta in ((-1.5, 0.5), (-0.3, 2.0), (2.0, 0.5)):
+        np.testing.assert_allclose(explorer_f("polar", (r, theta)), explorer_f("polar", (-r, theta + np.pi)), atol=1e-14)
+        assert det2(explorer_jacobian("polar", (r, theta))) == pytest.approx(r, rel=1e-14)
+    assert np.allclose([explorer_f("polar", (0.0, t)) for t in (0.0, 1.0, 2.5)], 0)
+
+
+def test_planar_flow_determinant_by_the_matrix_determinant_lemma():
+    rng = np.random.default_rng(12)  # T(z) = z + u tanh(w.z + b): det J_T = 1 + tanh'(w.z + b) w.u
+    for n in (2, 5):
+        u, w, z, b = rng.normal(size=n), rng.normal(size=n), rng.normal(size=n), 0.3
+        planar = lambda v: v + u * np.tanh(w @ v + b)  # noqa: E731
+        lemma = 1 + (1 - np.tanh(w @ z + b) ** 2) * (w @ u)
+        assert np.linalg.det(numerical_jacobian(planar, z)) == pytest.approx(lemma, abs=1e-8)

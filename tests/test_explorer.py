@@ -161,7 +161,8 @@ BAD_INPUT = [(partial(c, v), e, f"{a} {m}") for a, (calls, bad) in BAD.items() f
     (partial(sample_points, "seed", count=0), ValueError, "count must be an integer >= 1"),
     (partial(sample_points, "seed", seed=-1), ValueError, "seed must be an integer >= 0"),
     (partial(fmt, float("nan")), ValueError, "value must be finite"),
-    (partial(fmt, 1.0, 2.5), TypeError, "digits must be an integer")]
+    (partial(fmt, 1.0, 2.5), TypeError, "digits must be an integer"),
+    (partial(explorer_html, "seed", caption=" "), ValueError, "caption must be a non-empty string")]
 
 
 @pytest.mark.parametrize("call, exc, words", BAD_INPUT)
@@ -203,6 +204,8 @@ def open_page(browser, site_url: str, path: str, errors: list, **context_args):
     page.on("pageerror", lambda e: errors.append(str(e)))
     page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
     page.goto(site_url + path, wait_until="networkidle")
+    if context_args.get("java_script_enabled", True):  # a long page may still be parsing at networkidle
+        page.wait_for_load_state("load")
     return context, page
 
 
@@ -302,8 +305,15 @@ def test_browser_figure_computes_like_python_moves_has_a_still_image_and_is_acce
 def test_browser_touch_function_and_radius_controls_and_pages_without_the_figure(browser, site_url: str):
     errors = []
     context, page = open_page(browser, site_url, FIGURE_PAGES[0], errors, has_touch=True,
-                              viewport={"width": 800, "height": 900})
+                              viewport={"width": 390, "height": 844})
     page.locator("figure.jx .jx-handle").scroll_into_view_if_needed()
+    # On a phone: nothing sticks out sideways, each plot fits the screen, and the caption
+    # names panels by what they show, not by a side they are no longer on.
+    fit = page.evaluate("""() => { const fig = document.querySelector("figure.jx");
+      return {wide: fig.scrollWidth - fig.clientWidth, caption: fig.querySelector("figcaption").textContent,
+              plots: [...fig.querySelectorAll(".jx-plot")].map((e) => [e.ownerSVGElement.getBoundingClientRect().width, e.ownerSVGElement.getBoundingClientRect().height])}; }""")
+    assert fit["wide"] <= 0 and len(fit["plots"]) == 2 and all(w <= 390 and h <= 844 - 60 for w, h in fit["plots"]), fit
+    assert not re.search(r"\b(left|right)\b", fit["caption"], re.I), fit["caption"]
     target, expected = plot_point(page, 0.8, 0.3)
     page.touchscreen.tap(*target)
     shows_python_values(page, expected, 0.05)

@@ -2,9 +2,11 @@
 
 Every claim of the page is checked on the objects its code makes: the site's AD
 (snippets/forward_reverse/autodiff.py, which is also the page's chain of blocks) against SymPy and finite
-differences on every example of Parts I and II and on every operator it defines, the pass counts
-of the table and the exercises counted while computing, the demos' and exercises' values, and
-the dual number by hand (snippets/forward_reverse/dual_by_hand.py) as a function.
+differences on every example of Parts I and II and on every operator it defines (powers with a
+varying exponent, x**0 at 0 and the errors included), the tape's creation order being topological,
+what each mode stores, the `=` instead of `+=` bug, the pass counts of the table counted while
+computing, the demos' and exercises' values, and the dual number by hand
+(snippets/forward_reverse/dual_by_hand.py) as a function.
 """
 
 from __future__ import annotations
@@ -93,6 +95,8 @@ EXAMPLES = {  # every example of Parts I and II as ordinary numpy code: (f, n, l
         -(p[0] ** 1.5) / (1.0 + np.exp(p[1])) + np.log(p[0]) * np.tanh(p[1]) - np.sin(p[0]) * 0.5,
         p[0] / p[1] ** 2 - p[1]], 2, 0.5, 2),
     "x sin x, one input": (lambda p: p[0] * np.sin(p[0]), 1, -3, 3),  # the dual number by hand's function
+    "powers": (lambda p: [p[0] ** p[1], 2.0 ** p[0], p[1] ** 0, (p[0] * p[1]) ** -1.5, 3 ** (p[1] - p[0]),
+                          p[0] ** (2 * p[1]), np.sin(p[0] ** p[1]) * 2.0 ** p[1]], 2, 0.5, 2),  # all kinds of power
 }
 K = np.arange(1, 201)
 # By hand (SymPy is slow here): d/dx0 sin(k x0) x1 = k cos(k x0) x1, d/dx1 = sin(k x0); wide: (k + 1) cos x_k, 2 x_k.
@@ -110,6 +114,8 @@ def test_both_modes_agree_with_sympy_and_finite_differences(name):
         np.testing.assert_allclose(ad.jacobian_reverse(f, x), J, rtol=1e-10, atol=1e-10, err_msg=f"{name}: reverse")
         # Central differences: error ~ h^2 |f'''| + eps |f| / h ~ 1e-9 here; 1e-6 of (1 + |J|) still catches any slip.
         assert np.all(np.abs(numerical_jacobian(f, x) - J) <= 1e-6 * (1 + np.abs(J))), name
+        # Creation order is topological: every node's parents were appended before it.
+        assert all(parent < node for node, parents in enumerate(ad.record(f, x)[0]) for parent, _ in parents), name
 
 
 @settings(max_examples=60, deadline=None)
@@ -147,6 +153,10 @@ def test_part_one_rewrites_both_modes_everywhere_and_vjp_is_u_transpose_j_and_jv
     (lambda: ad.jvp(lambda p: [[p[0]]], [1.0], [1.0]), ValueError, "f must return a scalar or a non-empty 1-D"),
     (lambda: CountingFunction(None), TypeError, "f must be callable"),
     (lambda: pass_counts(ad.f, [1.0, np.nan]), ValueError, "x must be finite"),
+    (lambda: ad.vjp(lambda p: p[0] ** p[1], [-1.0, 2.0], [1.0]), ValueError, "varying exponent y needs a base x > 0"),
+    (lambda: ad.jvp(lambda p: p[0] ** p[1], [0.0, 2.0], [0.0, 1.0]), ValueError, "needs a base x > 0, got x = 0.0"),
+    (lambda: ad.jvp(lambda p: p[0] ** 0.5, [0.0], [1.0]), ZeroDivisionError, "negative power"),  # infinite slope
+    (lambda: ad.vjp(lambda p: p[0] ** 0.5, [0.0], [1.0]), ZeroDivisionError, "negative power"),
 ])
 def test_bad_input_is_rejected_with_a_message_naming_the_argument(call, error, message):
     with pytest.raises(error, match=message):
@@ -199,7 +209,40 @@ def test_pass_counts_are_n_forward_and_m_reverse(n, m):
     assert (c["m"], c["n"], c["forward_passes"], c["reverse_sweeps"], c["reverse_recordings"]) == (m, n, n, m, 1)
 
 
-def test_exercises_gradient_in_one_sweep_direction_in_one_pass_and_300_forward_against_3_reverse():
+def test_powers_x_to_the_0_at_0_what_each_mode_stores_and_the_overwrite_bug():
+    for jacobian in (ad.jacobian_forward, ad.jacobian_reverse):  # slopes at 0 of x**0, x**1, x**2, 5**(0 x)
+        np.testing.assert_array_equal(jacobian(lambda p: [p[0] ** 0, p[0] ** 1, p[0] ** 2, 5.0 ** (p[0] * 0)], [0.0]),
+                                      [[0.0], [1.0], [0.0], [0.0]])
+    # A negative base with a constant exponent works; forward mode needs log x only if the exponent moves.
+    np.testing.assert_allclose(ad.jvp(lambda p: p[0] ** p[1], [-1.0, 2.0], [1.0, 0.0]), [[1.0], [-2.0]])
+    np.testing.assert_allclose(ad.jacobian_reverse(lambda p: p[0] ** 3, [-2.0]), [[12.0]])
+    # Forward mode stores a value and its tangent, nothing else; the tape grows with every operation.
+    assert vars(ad.Dual(1.0, 2.0)) == {"value": 1.0, "tangent": 2.0}
+    for L in (1, 10, 100):
+        tape = ad.record(lambda p: [functools.reduce(lambda z, _: np.sin(z), range(L), p[0])], [0.5])[0]
+        assert len(tape) == L + 1
+    # How operations route the adjoint: + passes it unchanged to both parents, * each parent the other factor.
+    assert ad.record(lambda p: [p[0] + p[1], p[0] * p[1]], [2.0, 5.0])[0][2:] == [((0, 1.0), (1, 1.0)),
+                                                                                  ((0, 5.0), (1, 2.0))]
+    # The bug box: x * x lists x twice; += gives 2x = 6, = keeps one path and gives x = 3.
+    assert ad.tape_xx == [(), ((0, 3.0), (0, 3.0))] and ad.adjoint_bad[0] == 3.0
+    assert ad.backward(ad.tape_xx, ad.inputs_xx, ad.outputs_xx, [1.0]).tolist() == [6.0]
+
+    def overwriting_sweep(f, x):  # the bug as a function: "every value used once still comes out right"
+        tape, inputs, outputs = ad.record(f, x)
+        adjoint = np.zeros(len(tape))
+        adjoint[outputs[0].index] = 1.0
+        for node in range(len(tape) - 1, -1, -1):
+            for parent, local in tape[node]:
+                adjoint[parent] = adjoint[node] * local
+        return [adjoint[i.index] for i in inputs]
+
+    once = lambda p: [np.sin(p[0]) * p[1] + np.exp(p[2])]  # noqa: E731
+    np.testing.assert_allclose(overwriting_sweep(once, [0.3, 2.0, -1.0]), ad.vjp(once, [0.3, 2.0, -1.0], [1.0])[1])
+    assert overwriting_sweep(lambda p: [p[0] * p[0]], [3.0]) == [ad.adjoint_bad[0]]
+
+
+def test_exercises_gradient_in_one_sweep_direction_in_one_pass_and_the_powers():
     w = sp.symbols("w0:5")  # exercise 1: SymPy's gradient is the page's 2 (w - (0, ..., 4)), (0, -2, ..., -8) at 0
     L = sum((wi - i) ** 2 for i, wi in enumerate(w))
     assert [sp.diff(L, wi) for wi in w] == [2 * (wi - i) for i, wi in enumerate(w)]
@@ -209,12 +252,19 @@ def test_exercises_gradient_in_one_sweep_direction_in_one_pass_and_300_forward_a
         assert ad.loss(q) == pytest.approx(np.sum((q - np.arange(5)) ** 2), rel=1e-12)
     # Exercise 2: one JVP at (1, 2) with v = (1, 1) gives f(1, 2) and (4 + 1, 5 + cos 2).
     np.testing.assert_allclose(ad.jvp(ad.f, ad.p, ad.v), [seed_f([1.0, 2.0]), [5.0, 5.0 + np.cos(2.0)]], rtol=1e-15)
-    # Exercise 3: 300 forward passes (one per input), 1 recorded pass, one sweep per row.
-    assert (ad.x.shape, ad.forward_passes, ad.evaluations, ad.J_rev.shape) == ((300,), 300, 1, (3, 300))
-    # d/dx_j of output k = sum over x[k::3] of (k + 1) sin(x_i) is (k + 1) cos(x_j) when j % 3 == k, else 0.
-    exact = np.array([np.where(np.arange(300) % 3 == k, (k + 1) * np.cos(ad.x), 0.0) for k in range(3)])
-    np.testing.assert_allclose(ad.J_fwd, exact, rtol=1e-13, atol=1e-13)
-    np.testing.assert_allclose(ad.J_rev, exact, rtol=1e-13, atol=1e-13)
+    # Exercise 3: (x**y, 2**x) at (2, 3): the hand values against SymPy, both modes there and elsewhere; x**0 at 0.
+    x, y = sp.symbols("x y", positive=True)
+    exact = sp.Matrix([x**y, 2**x]).jacobian([x, y])
+    assert exact.subs({x: 2, y: 3}) == sp.Matrix([[12, 8 * sp.log(2)], [4 * sp.log(2), 0]])
+    np.testing.assert_array_equal(ad.q, [2.0, 3.0])
+    np.testing.assert_allclose(ad.by_hand, np.array(exact.subs({x: 2, y: 3}), float), rtol=1e-15)
+    for q in [ad.q, *np.random.default_rng(5).uniform(0.2, 3, size=(4, 2))]:
+        for jacobian in (ad.jacobian_forward, ad.jacobian_reverse):
+            np.testing.assert_allclose(jacobian(ad.powers, q), np.array(exact.subs({x: q[0], y: q[1]}), float),
+                                       rtol=1e-13)
+        for mode in (ad.jvp, ad.vjp):  # and the values: x**y and 2**x on both kinds of number
+            np.testing.assert_allclose(mode(ad.powers, q, [1.0, 1.0])[0], [q[0] ** q[1], 2 ** q[0]], rtol=1e-14)
+    assert ad.slope_at_0.tolist() == [0.0]
 
 
 def test_page_shows_every_section_of_the_ad_once_in_file_order_and_its_figure():
@@ -222,10 +272,12 @@ def test_page_shows_every_section_of_the_ad_once_in_file_order_and_its_figure():
     text = (ROOT / "docs" / "forward-reverse.md").read_text(encoding="utf-8")
     source = (ROOT / "snippets" / "forward_reverse" / "autodiff.py").read_text(encoding="utf-8")
     sections = re.findall(r"^# --8<-- \[start:([-a-z]+)\]$", source, re.M)
-    assert sections[:3] == ["forward", "reverse", "tall-wide"] and len(sections) == 6
+    assert sections[:5] == ["checks", "forward", "reverse", "overwrite-bug", "tall-wide"] and len(sections) == 8
     assert not re.sub(r"(?ms)^# --8<-- \[start:([-a-z]+)\]\n.*?^# --8<-- \[end:\1\]\n", "", source).strip()
     assert re.findall(r'--8<-- "snippets/forward_reverse/autodiff\.py:([-a-z]+)"', text) == sections
-    assert text.count('title="Continued from the block above"') == 5
+    assert text.count('title="Continued from the') == len(sections) - 1  # every block after the checks
+    assert re.search(r'\?\?\? note .*\n +```python exec="on" .*session="forward-reverse"\n +--8<-- .*:checks"', text)
+    assert ad.message == "x must be a non-empty 1-D array, got shape (1, 2)"  # what the folded block prints
     assert "grad can be implicitly created only for scalar outputs" in text
     fig = modes_figure()
     assert len(fig.axes) == 2 and all(len(ax.patches) == 24 for ax in fig.axes)

@@ -3,8 +3,9 @@
 Every claim of the page is checked on the objects its examples make (snippets/jacobian/): the
 two SymPy listings and the stack of gradients against the Jacobian worked by hand, the
 lambdified NumPy Jacobian and the shown `J_exact` and `J_central` against SymPy on many points
-and on a non-square map, the printed worst error against the tolerance the text states, and
-each exercise's answer. The running example's shared functions
+and on a non-square map, the printed worst error against its truncation and round-off
+estimates and the tolerance the text states, the counterexample xy / (x^2 + y^2) in floating
+point, and each exercise's answer. The running example's shared functions
 (snippets/shared/running_example.py), which the tests of other pages use as their reference,
 are checked here too, against SymPy and finite differences.
 """
@@ -20,6 +21,7 @@ from hypothesis import strategies as st
 from snippets.shared.finite_differences import numerical_jacobian
 from snippets.shared.running_example import as_point, seed_f, seed_f_sympy, seed_jacobian
 from snippets.shared.running_example import seed_jacobian_sympy, seed_symbols
+from tests.conftest import ROOT
 
 PAGE = "jacobian"
 # Central differences, h = 1e-6 or 6e-6: h^2 |f'''| / 6 + eps |f| / h < 1e-8 on |x|, |y| <= 3; the page states 1e-6.
@@ -88,18 +90,43 @@ def test_numpy_functions_match_sympy_and_central_differences(example, px, py, pz
     np.testing.assert_allclose(J3, [[py * pz, px * pz, px * py], [1, 1, 0]], atol=FD_TOL, rtol=0)
 
 
-def test_shown_check_error_shrinks_like_h_squared_and_is_below_the_stated_tolerance(example):
+def test_shown_check_error_is_the_round_off_it_estimates_and_below_the_stated_tolerance(example):
     ns = example(PAGE, "fd_check")
-    central, points = ns["J_central"], ns["points"]
+    central, points, h = ns["J_central"], ns["points"], ns["h"]
     # sin y has third derivative -cos 1 != 0 at y = 1: error ~ h^2 cos(1) / 6, 10x smaller h -> 100x smaller error.
     p = np.array([0.5, 1.0])
-    errors = [np.max(np.abs(central(seed_f, p, h=h) - seed_jacobian(p))) for h in (1e-2, 1e-3)]
+    errors = [np.max(np.abs(central(seed_f, p, h=s) - seed_jacobian(p))) for s in (1e-2, 1e-3)]
     assert 80 < errors[0] / errors[1] < 120
     # 100 distinct points of [-2, 2]^2 in all four quadrants: the check is not one point repeated.
     assert points.shape == (100, 2) and len(np.unique(points, axis=0)) == 100
     assert np.all(np.abs(points) <= 2) and points.min(axis=0).max() < -1 and points.max(axis=0).min() > 1
     worst = max(np.max(np.abs(central(seed_f, p) - seed_jacobian(p))) for p in points)
     assert ns["worst"] == pytest.approx(worst, rel=1e-12) and 0 < worst < FD_TOL  # the page: "far below 1e-6"
+    # The truncation bound: the largest third derivative of a component along an axis, on [-2, 2]^2, is 1 (|cos y|).
+    x, y = seed_symbols()
+    third = [sp.Abs(fi.diff(v, 3)) for fi in seed_f_sympy() for v in (x, y)]
+    assert {sp.simplify(d) for d in third} == {0, sp.Abs(sp.cos(y))}  # attained at y = 0
+    assert ns["truncation"] == pytest.approx(h**2 / 6, rel=1e-15) and h == 1e-6
+    size_f = max(np.max(np.abs(seed_f(p))) for p in points)
+    assert ns["round_off"] == pytest.approx(np.finfo(float).eps * size_f / h, rel=1e-15)
+    # The page: the measured error "has the size of the round-off estimate"; truncation "thousands of times smaller".
+    assert 0.1 < worst / ns["round_off"] <= 1 and 1e3 < worst / ns["truncation"] < 1e4
+
+
+def test_partial_derivatives_exist_where_the_function_is_not_differentiable(example):
+    """xy / (x^2 + y^2): both partials 0 at the origin, f(t, t) = 1/2; checked in floating point."""
+    ns = example(PAGE, "not_differentiable")
+    x, y = ns["x"], ns["y"]
+    assert ns["f"] == x * y / (x**2 + y**2)
+    assert ns["df_dx"] == ns["df_dy"] == 0 and ns["on_diagonal"] == sp.Rational(1, 2)
+
+    def f(a: float, b: float) -> float:
+        return 0.0 if a == b == 0 else a * b / (a * a + b * b)
+
+    for t in (1e-1, -1e-4, 1e-8):
+        assert (f(t, 0) - f(0, 0)) / t == (f(0, t) - f(0, 0)) / t == 0.0  # the difference quotients
+        assert f(t, t) == 0.5  # while the zero Jacobian predicts f(t, t) = o(|t|)
+    assert round(np.cos(2), 2) == -0.42 and "$\\cos 2 \\approx -0.42$" in (ROOT / "docs" / "jacobian.md").read_text()
 
 
 def test_exercise_singular_points(example):

@@ -1,10 +1,11 @@
 """docs/layers.md: each layer's Jacobian, and the VJP that never forms it.
 
 Every claim of the page is checked on the objects its examples make (snippets/layers/): each
-shown Jacobian and VJP is called on many inputs and compared with SymPy and with central
-differences, the softmax properties hold for all inputs, the exercise solutions are checked by
-value, and the layers of the table (residual, convolution, layer and batch normalization) are
-checked against central differences.
+shown Jacobian and VJP (linear, batched matmul for both arguments, tanh, softmax, cross-entropy,
+MSE, convolution for input and kernel, layer and batch normalization) is called on many inputs
+and compared with SymPy and with central differences; the softmax and layer-norm spectra, the
+stride/padding/dilation recipe, the double where (JAX against NumPy) and the exercise solutions
+are checked by value.
 """
 
 from __future__ import annotations
@@ -47,9 +48,10 @@ def softmax_reference(z: np.ndarray) -> np.ndarray:
     return np.exp(z) / np.exp(z).sum()
 
 
-def conv_reference(x: np.ndarray, k: np.ndarray) -> np.ndarray:
-    """y_i = sum_p k_p x_(i+p), written out."""
-    return np.array([sum(k[p] * x[i + p] for p in range(len(k))) for i in range(len(x) - len(k) + 1)])
+def conv_reference(x: np.ndarray, k: np.ndarray, S: int = 1, P: int = 0, D: int = 1) -> np.ndarray:
+    """y_i = sum_p k_p xp_(S i + D p), written out, on x padded with P zeros each side: stride S, dilation D."""
+    xp, span = np.pad(x, P), D * (len(k) - 1) + 1
+    return np.array([sum(k[p] * xp[S * i + D * p] for p in range(len(k))) for i in range((len(xp) - span) // S + 1)])
 
 
 def sym_softmax(z) -> sp.Matrix:
@@ -88,8 +90,12 @@ def formulas() -> dict[str, sp.Matrix]:
     ce = sp.Matrix([-sum(ti * sp.log(si) for ti, si in zip(t, s))]).jacobian(z).T
     C = sp.Matrix([sum(k[r] * xs[i + r] for r in range(3)) for i in range(4)]).jacobian(list(xs))  # n = 6, K = 3
     flipped = [sum(v[i] * k[::-1][i + 2 - j] for i in range(4) if 0 <= i + 2 - j < 3) for j in range(6)]
-    lx, _, ls, ly = sym_layer_norm(3)
+    lx, eps, ls, ly = sym_layer_norm(3)
     J_ln = ly.jacobian(lx)
+    Xb, Wb, Yb = (sp.Matrix(r, c, sp.symbols(f"{a}0:{r * c}")) for a, r, c in (("X", 2, 3), ("V", 2, 3), ("Y", 2, 2)))
+    bb = sp.Matrix(sp.symbols("c0:2"))
+    L = sum(Yb.multiply_elementwise(Xb * Wb.T + sp.ones(2, 1) * bb.T))  # <Y_bar, Y>, B = 2, n = 3, m = 2
+    grad = lambda A: sp.Matrix(*A.shape, [sp.diff(L, a) for a in A])  # noqa: E731
     f = sp.Matrix([sp.Function(f"f{i}")(*x) for i in range(3)])  # any residual branch R^3 -> R^3
     return {
         "linear: J_x = W": y.jacobian(list(x)) - W,
@@ -105,9 +111,16 @@ def formulas() -> dict[str, sp.Matrix]:
         "mse: 2 (y - t) / k": sp.Matrix([sum((p - q).applyfunc(lambda e: e**2)) / 4]).jacobian(p).T - 2 * (p - q) / 4,
         "conv: C_ij = k_(j-i)": C - sp.Matrix(4, 6, lambda i, j: k[j - i] if 0 <= j - i < 3 else 0),
         "conv: C^T u is the full correlation with the flipped kernel": C.T * v - sp.Matrix(flipped),
+        "conv: dy_i/dk_p = x_(i+p)": sp.Matrix([sum(k[r] * xs[i + r] for r in range(3)) for i in range(4)]).jacobian(k)
+        - sp.Matrix(4, 3, lambda i, r: xs[i + r]),
+        "matmul: X_bar = Y_bar W, W_bar = Y_bar^T X, b_bar = Y_bar^T 1": sp.Matrix(
+            [*(grad(Xb) - Yb * Wb), *(grad(Wb) - Yb.T * Xb), *(grad(bb) - Yb.T * sp.ones(2, 1))]),
         "layer norm: ds/dx_j = y_j / n": sp.Matrix([ls]).jacobian(lx).T - ly / 3,
         "layer norm: the matrix of the table": J_ln - (sp.eye(3) - sp.ones(3, 3) / 3 - ly * ly.T / 3) / ls,
         "layer norm: J 1 = 0": J_ln * sp.ones(3, 1),
+        "layer norm: J y = (eps / s^3) y": J_ln * ly - eps / ls**3 * ly,
+        "layer norm: J v = v / s for v orthogonal to 1 and y": J_ln * sp.Matrix(3, 1, list(ly.cross(sp.ones(3, 1))))
+        - sp.Matrix(3, 1, list(ly.cross(sp.ones(3, 1)))) / ls,
         "residual: I + J_f": (x + f).jacobian(list(x)) - sp.eye(3) - f.jacobian(list(x)),
         "exercise 1: J(0)": sym_softmax(z2).jacobian(z2).subs(dict.fromkeys(z2, 0)) - sp.Matrix([[1, -1], [-1, 1]]) / 4,
         "exercise 2: softmax(z + c 1) = softmax(z)": sym_softmax([zi + c for zi in z]) - s,
@@ -170,6 +183,26 @@ def test_shown_linear_jacobians_and_vjps(example, m, n, seed):
     J_F = numerical_jacobian(lambda w: w.reshape((m, n), order="F") @ x, W.ravel(order="F"))  # the footnote
     np.testing.assert_allclose(J_F, np.kron(x[None, :], np.eye(m)), atol=FD_ATOL)
     assert ns["J_x"].shape == (3, 4) and ns["J_W"].shape == (3, 12)  # the example: m x n and m x (m n)
+
+
+@settings(max_examples=30, deadline=None)
+@given(st.integers(1, 4), st.integers(1, 4), st.integers(1, 4), seeds)
+def test_shown_matmul_rule_for_both_arguments_and_the_bias(example, B, n, m, seed):
+    ns, lin = example(PAGE, "matmul"), example(PAGE, "linear")
+    rng = np.random.default_rng(seed)
+    args, Y_bar = (rng.normal(size=(B, n)), rng.normal(size=(m, n)), rng.normal(size=m)), rng.normal(size=(B, m))
+    (X, W, b), grads = args, ns["dense_vjps"](args[0], args[1], Y_bar)
+    np.testing.assert_allclose(ns["dense"](*args), [W @ x + b for x in X], atol=EXACT)  # row r is W x_r + b
+    for i, (A, G) in enumerate(zip(args, grads)):  # each VJP is the gradient of <Y_bar, Y> in its argument
+        swap = lambda a: [a.reshape(A.shape) if j == i else P for j, P in enumerate(args)]  # noqa: E731
+        fd = numerical_jacobian(lambda a: np.sum(Y_bar * ns["dense"](*swap(a))), A.ravel())[0]
+        assert G.shape == A.shape  # L is linear in each argument: only round-off, O(|Y_bar| |Y| / h)
+        np.testing.assert_allclose(G.ravel(), fd, atol=FD_ATOL * (1 + np.abs(Y_bar).sum()))
+    np.testing.assert_allclose(grads[1], sum(np.outer(v, x) for v, x in zip(Y_bar, X)), atol=EXACT)  # outer products
+    for one, single in zip(ns["dense_vjps"](X[:1], W, Y_bar[:1]), lin["linear_vjps"](W, X[0], Y_bar[0])):
+        np.testing.assert_allclose(np.ravel(one), np.ravel(single), atol=EXACT)  # B = 1: the single-example VJPs
+    assert all(np.max(np.abs(a - fd)) < SHOWN_FD_TOL for a, fd in ns["checks"].values())  # the example: ~1e-9
+    assert max(ns["errors"].values()) < SHOWN_FD_TOL  # and what it prints
 
 
 @settings(max_examples=60, deadline=None)
@@ -273,7 +306,23 @@ def test_shown_conv_is_a_banded_linear_layer_and_its_vjp_a_flipped_correlation(e
     if K > 1 and np.max(np.abs(k - k[::-1])) > 1e-3 and np.max(np.abs(u)) > 1e-3:
         assert not np.allclose(np.correlate(u, k, mode="full"), C.T @ u, atol=1e-6)  # the unflipped bug
     np.testing.assert_allclose(ns["J_fd"], ns["C"], atol=SHOWN_FD_TOL, rtol=0)  # the example: printed 8.2e-11
-    assert not np.allclose(ns["C"].T @ ns["u"], np.correlate(ns["u"], ns["k"], mode="full"))  # its last line: False
+    assert ns["error_C"] < SHOWN_FD_TOL and ns["error_k"] < SHOWN_FD_TOL
+    assert not np.allclose(ns["C"].T @ ns["u"], np.correlate(ns["u"], ns["k"], mode="full"))  # its line: False
+    grad_k = ns["conv_kernel_vjp"](x, u)  # linear in k: central differences exact up to round-off
+    np.testing.assert_allclose(grad_k, numerical_jacobian(lambda q: u @ conv_reference(x, q), k)[0], atol=FD_ATOL)
+    np.testing.assert_allclose(ns["grad_k"], ns["u"] @ ns["J_k"], atol=SHOWN_FD_TOL, rtol=0)  # printed 7.7e-11
+
+
+@pytest.mark.parametrize(("S", "P", "D"), [(2, 0, 1), (3, 0, 1), (1, 2, 1), (1, 0, 2), (2, 1, 2), (3, 2, 3)])
+def test_stride_padding_and_dilation_keep_the_transposed_convolution(example, S, P, D):
+    conv_vjp, rng = example(PAGE, "conv1d")["conv_vjp"], np.random.default_rng(S + 10 * P + 100 * D)
+    x, k = rng.normal(size=10), rng.normal(size=3)
+    u = rng.normal(size=conv_reference(x, k, S, P, D).size)
+    k_D, u_S = np.zeros(D * 2 + 1), np.zeros(S * (u.size - 1) + 1)
+    k_D[::D], u_S[::S] = k, u  # the kernel's entries D apart; S - 1 zeros between the entries of u
+    g = conv_vjp(k_D, u_S)  # the same full correlation with the flipped kernel
+    g = np.pad(g, (0, x.size + 2 * P - g.size))[P : P + x.size]  # unread inputs get 0; drop the padding
+    np.testing.assert_allclose(g, u @ numerical_jacobian(lambda v: conv_reference(v, k, S, P, D), x), atol=FD_ATOL)
 
 
 @settings(max_examples=60, deadline=None)
@@ -301,22 +350,58 @@ def test_shown_layer_norm_jacobian_and_vjp(example, x, seed, eps):
     assert np.count_nonzero(ns["J"]) == 16  # "16 of 16"
     np.testing.assert_allclose(ns["J"] @ np.ones(4), 0.0, atol=1e-12)  # printed as 0 after rounding
     np.testing.assert_allclose(ns["layer_norm"](ns["x"] + 3) - ns["y"], 0.0, atol=1e-12)
+    # Two null directions: eigenvalues 0 (along 1), eps/s^3 (along y), 1/s (n - 2 times); the VJP avoids 1 and y.
+    y, n, expected = y_ref(x, eps), x.size, np.sort([0.0, eps / s**3] + [1 / s] * (x.size - 2))
+    np.testing.assert_allclose(np.linalg.eigvalsh(J), expected, atol=1e-12 * (1 + s**-3))
+    np.testing.assert_allclose(J @ y, eps / s**3 * y, atol=1e-12 * (1 + s**-3))
+    vjp = ns["layer_norm_vjp"](x, u, eps)
+    assert abs(vjp.sum()) < 1e-12 * (1 + 1 / s) and y @ vjp == pytest.approx(eps / s**3 * (y @ u), abs=1e-11 / s)
+    if x.var() > 1e-2:  # eps = 0 by central differences: rank n - 2, null vectors 1 and x_hat = x - mean
+        J0 = numerical_jacobian(lambda v: y_ref(v, 0.0), x)
+        assert np.linalg.matrix_rank(J0, tol=1e-6) == n - 2
+        np.testing.assert_allclose(J0 @ np.c_[np.ones(n), x - x.mean()], 0.0, atol=FD_ATOL * (1 + s**-3))
+    lam, s4 = np.linalg.eigvalsh(ns["J"]), np.sqrt(ns["x"].var() + 1e-5)  # the example's printed eigenvalues, rank
+    np.testing.assert_allclose(lam, [0, 1e-5 / s4**3, 1 / s4, 1 / s4], atol=1e-15, rtol=1e-9)
+    np.testing.assert_allclose(ns["J0"], sympy_layer("layer_norm", 4)[1](ns["x"], 0.0), atol=1e-12)
+    assert np.linalg.matrix_rank(ns["J"]) == 3 and np.linalg.matrix_rank(ns["J0"]) == 2
+    np.testing.assert_allclose(ns["layer_norm"](ns["x"] + 3 * ns["x_hat"], 0.0), ns["y0"], atol=1e-12)
 
 
-def test_batch_norm_couples_the_examples_and_not_the_features():
-    B, n, eps = 4, 3, 1e-5
-    X = np.random.default_rng(5).normal(size=(B, n))
+@settings(max_examples=20, deadline=None)
+@given(st.integers(2, 5), st.integers(1, 3), seeds)
+def test_shown_batch_norm_block_diagonal_over_features_dense_over_examples(example, B, n, seed):
+    ns, eps, rng = example(PAGE, "batch_norm"), 1e-5, np.random.default_rng(seed)
+    X, U, gamma, beta = rng.normal(size=(B, n)), rng.normal(size=(B, n)), rng.normal(size=n), rng.normal(size=n)
     mu, s = X.mean(axis=0), np.sqrt(X.var(axis=0) + eps)
     train = lambda f: (f.reshape(B, n) - f.reshape(B, n).mean(0)) / np.sqrt(f.reshape(B, n).var(0) + eps)  # noqa: E731
+    np.testing.assert_allclose(ns["batch_norm"](X), train(X), atol=EXACT)
     J = numerical_jacobian(lambda f: train(f).ravel(), X.ravel()).reshape(B, n, B, n)
-    J_eval = numerical_jacobian(lambda f: ((f.reshape(B, n) - mu) / s).ravel(), X.ravel()).reshape(B, n, B, n)
-    Y, pairs = train(X.ravel()), [(b, c) for b in range(B) for c in range(B) if b != c]
+    J_eval = numerical_jacobian(lambda f: ((f.reshape(B, n) - mu) / s).ravel(), X.ravel())
+    Y = train(X)
     for i in range(n):  # feature i along the batch follows layer norm's formula; other features do not enter
         expected = (np.eye(B) - 1 / B - np.outer(Y[:, i], Y[:, i]) / B) / s[i]
-        np.testing.assert_allclose(J[:, i, :, i], expected, atol=FD_ATOL)
-        assert np.max(np.abs(np.delete(J[:, i], i, axis=2))) < 1e-9
-    assert min(np.abs(J[b, :, c, :]).max() for b, c in pairs) > 1e-3  # every example affects every other
-    assert max(np.abs(J_eval[b, :, c, :]).max() for b, c in pairs) < 1e-9  # evaluation mode: block diagonal
+        np.testing.assert_allclose(J[:, i, :, i], expected, atol=FD_ATOL * (1 + s[i] ** -3))
+        assert np.count_nonzero(np.delete(J[:, i], i, axis=2)) == 0 and np.all(np.abs(expected) > 0)  # dense
+    assert np.count_nonzero(J_eval - np.diag(np.diag(J_eval))) == 0  # evaluation mode: diagonal
+    L = lambda X_, g, b: np.sum(U * (g * train(X_) + b))  # noqa: E731  (<U, Z>: its gradients are the VJPs)
+    fds = [numerical_jacobian(lambda v: L(v, gamma, beta), X.ravel())[0],
+           numerical_jacobian(lambda v: L(X, v, beta), gamma)[0], numerical_jacobian(lambda v: L(X, gamma, v), beta)[0]]
+    for G, fd in zip(ns["batch_norm_vjps"](X, U, gamma), fds):
+        np.testing.assert_allclose(np.ravel(G), fd, atol=FD_ATOL * (1 + np.abs(U).sum()) * (1 + s.min() ** -3))
+    assert ns["across"] == 0 and ns["within"] == [ns["block"]] * 3 and ns["block"] == 16  # printed 0.0, [16, 16, 16]
+    assert np.max(np.abs(ns["grad_X"] - ns["fd_X"])) < SHOWN_FD_TOL and ns["error"] < SHOWN_FD_TOL  # printed 3.8e-10
+
+
+def test_shown_double_where_gives_the_norms_gradient_and_no_nan(example):
+    ns = example(PAGE, "safe_norm")
+    xs, jax = np.random.default_rng(2).normal(size=(20, 3)), ns["jax"]
+    for f in (ns["norm"], ns["guarded_norm"], ns["safe_norm"]):  # away from 0, all three give x / |x| (float32)
+        grads = jax.vmap(jax.grad(f))(xs)
+        np.testing.assert_allclose(grads, xs / np.linalg.norm(xs, axis=1, keepdims=True), rtol=1e-6, atol=1e-6)
+        assert float(f(ns["x"])) == 5.0 and float(f(ns["zero"])) == 0.0
+    (n0, nx), (g0, gx), (s0, sx) = ([np.asarray(a) for a in ns["grads"][f]] for f in ns["grads"])  # in shown order
+    assert np.all(np.isnan(n0)) and np.all(np.isnan(g0)) and np.array_equal(s0, np.zeros(3))  # one where: still nan
+    np.testing.assert_allclose([nx, gx, sx], [[0.6, 0.0, 0.8]] * 3, rtol=1e-6)  # (3, 0, 4) / 5
 
 
 def test_exercises(example):

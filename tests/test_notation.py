@@ -4,7 +4,8 @@ Every claim of the page is checked on the objects its examples make (snippets/no
 gradient and the Jacobian row and the two layouts against SymPy, the shown `jacobian_fd` as a
 function (scalars, vectors, matrices, batches) against SymPy and closed forms, the batched
 Jacobian's blocks against the exact Jacobians, each exercise's answer, and the page's tables
-and figure (snippets/notation/tables.py, figures.py) against the shapes and values they claim.
+and figure (snippets/notation/tables.py, figures.py) against the shapes and values they claim,
+and every identity of the cheat-sheet, in both layouts, against SymPy.
 """
 
 from __future__ import annotations
@@ -17,7 +18,8 @@ import sympy as sp
 from hypothesis import given, settings, strategies as st
 
 from snippets.notation.figures import batched_jacobian_figure, batched_jacobian_matrix
-from snippets.notation.tables import layout_table, rosetta_table_markdown, shape_table_markdown, tensor_jacobian
+from snippets.notation.tables import identities, identity_symbols, identity_table_markdown, layout_table
+from snippets.notation.tables import rosetta_table_markdown, shape_table_markdown, tensor_jacobian
 from snippets.shared.figures import svg_figure
 from snippets.shared.finite_differences import numerical_jacobian
 from snippets.shared.running_example import seed_f, seed_jacobian, seed_symbols
@@ -75,6 +77,23 @@ def test_gradient_column_jacobian_row_and_two_layouts_are_transposes(example):
     assert "\\bigg|_{(1, 2, 3)}" in displays[1]
 
 
+def test_cheat_sheet_identities_hold_in_both_layouts():
+    """Each row's numerator form is SymPy's Jacobian, its denominator form SymPy's derive_by_array."""
+    x, A, S, a, g = identity_symbols()
+    rows = identities()
+    for f_tex, num_tex, den_tex, build in rows:
+        f, numerator, denominator = build(x, A, S, a, g)
+        flat = list(f)  # a 1 x 1 matrix is the scalar f
+        jac = sp.Matrix(flat).jacobian(x)
+        den = sp.Matrix(sp.derive_by_array(flat[0] if len(flat) == 1 else flat, list(x)))
+        assert sp.simplify(jac - numerator) == sp.zeros(*jac.shape), f_tex
+        assert sp.simplify(den - denominator) == sp.zeros(*den.shape), f_tex
+        assert f"| {f_tex} | {num_tex} | {den_tex} |" in identity_table_markdown()
+    # The "transpose both sides" example of the text is the last row; only the reversed, transposed form fits.
+    assert rows[-1][0] == "$A\\,\\vg(\\vx)$, $A$ constant" and "\\frac{\\partial \\vg}{\\partial \\vx}\\, A^\\top" in PAGE_TEXT
+    assert len(identity_table_markdown().splitlines()) == 2 + len(rows) == 9
+
+
 @settings(max_examples=40, deadline=None)
 @given(coordinate, coordinate, coordinate, st.integers(min_value=1, max_value=4))
 def test_shown_jacobian_fd_and_batched_functions_on_scalars_vectors_matrices_and_batches(example, px, py, pz, B):
@@ -84,14 +103,14 @@ def test_shown_jacobian_fd_and_batched_functions_on_scalars_vectors_matrices_and
     assert (d := jacobian_fd(np.sin, px)).shape == () and abs(float(d) - np.cos(px)) < FD_TOL  # scalar: a 0-d array
     # assert_allclose also checks the shapes: (n,) for vector -> scalar, (2, 3) for g, (2, 2, 2, 2) for X @ X.
     np.testing.assert_allclose(jacobian_fd(lambda v: v[0] ** 2 * v[1], p), [2 * px * py, px**2], atol=FD_TOL, rtol=0)
-    g = jacobian_fd(lambda v: np.array([v[0] * v[1] * v[2], v[0] + v[1]]), [px, py, pz])
-    np.testing.assert_allclose(g, G_JACOBIAN([px, py, pz]), atol=FD_TOL, rtol=0)
+    np.testing.assert_allclose(ns["g"](np.array([px, py, pz])), [px * py * pz, px + py], rtol=1e-15, atol=1e-15)
+    np.testing.assert_allclose(jacobian_fd(ns["g"], [px, py, pz]), G_JACOBIAN([px, py, pz]), atol=FD_TOL, rtol=0)
     M = np.array([[px, py], [pz, 1.0]])
     for jac in (jacobian_fd, tensor_jacobian):  # the table's tensor_jacobian too; a list works like an array
         np.testing.assert_allclose(jac(lambda A: A @ A, M.tolist()), square_jacobian(M), atol=FD_TOL, rtol=0)
-    for f, exact in ((ns["f"], seed_f), (shown["f"], seed_f), (shown["J_exact"], seed_jacobian)):
+    for f, exact in ((shown["f"], seed_f), (shown["J_exact"], seed_jacobian)):
         np.testing.assert_allclose(f(np.array(p)), exact(p), rtol=1e-15, atol=1e-15)
-    np.testing.assert_allclose(jacobian_fd(ns["f"], p), seed_jacobian(p), atol=FD_TOL, rtol=0)
+    np.testing.assert_allclose(jacobian_fd(shown["f"], p), seed_jacobian(p), atol=FD_TOL, rtol=0)
     X = np.array([[px, py], [-py, pz], [pz, px], [1.0, -1.0]])[:B]
     np.testing.assert_allclose(shown["batched_f"](X), np.stack([seed_f(q) for q in X]), rtol=1e-15, atol=1e-15)
     assert_block_diagonal(jacobian_fd(shown["batched_f"], X), X)
@@ -102,15 +121,15 @@ def test_shown_jacobian_fd_and_batched_functions_on_scalars_vectors_matrices_and
 
 def test_shown_batches_have_the_naive_shape_the_page_quotes_and_the_exact_diagonal_blocks(example):
     ns = example(PAGE, "shapes")
-    X, J = ns["X"], ns["jacobian_fd"](ns["batched_f"], ns["X"])
-    np.testing.assert_allclose(ns["batched_f"](X), np.stack([seed_f(p) for p in X]), rtol=1e-15)
-    assert_block_diagonal(J, X)
+    X, J = ns["X"], ns["jacobian_fd"](ns["batched_g"], ns["X"])
+    assert X.shape == (3, 3) and len(np.unique(X, axis=0)) == 3
+    np.testing.assert_allclose(ns["batched_g"](X), [[a * b * c, a + b] for a, b, c in X], rtol=1e-15)
+    assert_block_diagonal(J, X, G_JACOBIAN)
     B = int(re.search(r"shape_table_markdown\(B=(\d+)\)", PAGE_TEXT).group(1))  # the page uses one batch size
-    assert J.shape == (B, 2, B, 2) and B == 3
-    naive = (B, 2, B, 3)  # the table's g: R^3 -> R^2, batched
-    assert f"`{J.shape}` rather than the table's `{naive}`" in PAGE_TEXT.replace("\n", " ")
+    naive = (B, 2, B, 3)  # the table's g: R^3 -> R^2, batched: the code measures the table's shape
+    assert J.shape == naive and B == 3 and naive in [r["array"] for r in layout_table(B)]
     assert f"`{naive}`" in PAGE_TEXT.split("!!! question")[1].split("\n\n")[0]  # the question quotes the table
-    assert naive in [r["array"] for r in layout_table(B)] and f"`{naive}`" in shape_table_markdown(B)
+    assert f"`{naive}`" in shape_table_markdown(B)
     ns = example(PAGE, "batched")  # the numerical check
     X, J = ns["X"], ns["J"]
     assert X.shape == (3, 2) and (ns["B"], ns["m"], ns["n"]) == (3, 2, 2)
@@ -191,9 +210,11 @@ def test_exercises_linear_layer_chain_order_and_batch_count(example):
     assert sp.expand(z.jacobian(ts) - Cs * As) == sp.zeros(4, 2)
     assert sp.expand(sp.Matrix(sp.derive_by_array(list(z), ts)) - As.T * Cs.T) == sp.zeros(2, 4)
     ns = example(PAGE, "exercise_batch_count")
-    B, n, m = ns["B"], ns["n"], ns["m"]
-    # Count the entries of an actual naive batched Jacobian of a map R^10 -> R^5.
-    naive = tensor_jacobian(lambda X: X @ np.ones((n, m)), np.zeros((B, n)))
-    assert (B, n, m) == (32, 10, 5) and ns["naive"] == naive.size == 51200
-    assert ns["per_example"] == np.stack([naive[k, :, k, :] for k in range(B)]).size == 1600 == ns["naive"] / B
-
+    entries, size_text = ns["jacobian_entries"], ns["size_text"]
+    for B, m, n in ((2, 3, 4), (5, 1, 2)):  # the formula against the size of an actual naive batched Jacobian
+        naive = tensor_jacobian(lambda X: X @ np.ones((n, m)), np.zeros((B, n)))
+        assert entries(B, m, n) == (naive.size, np.stack([naive[k, :, k, :] for k in range(B)]).size)
+    assert (ns["B"], ns["m"], ns["n"]) == (64, 4096, 4096) and ns["vjp"] == 64 * 4096
+    assert (ns["naive"], ns["per_example"]) == (64**2 * 4096**2, 64 * 4096**2) and ns["fraction"] == 1 / 64
+    assert [size_text(k) for k in (ns["naive"], ns["per_example"], ns["vjp"])] == ["256 GiB", "4 GiB", "1 MiB"]
+    assert [size_text(k) for k in (10, 256, 384, 2**40 // 4)] == ["40 bytes", "1 KiB", "1.5 KiB", "1 TiB"]

@@ -2,8 +2,8 @@
 
 Every claim of the page is checked on the objects its examples make (snippets/rows_and_columns/):
 the SymPy rows and columns against SymPy's own Jacobian, the shown `vjp` and `jvp` against the
-exact Jacobian on the running example and on a non-square map, and the steepest-ascent numbers
-against the gradient worked by hand.
+exact Jacobian on the running example and on a non-square map, the steepest-ascent numbers
+against the gradient worked by hand, and the steepest direction in another norm.
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ from snippets.shared.figures import svg_figure
 from snippets.shared.finite_differences import numerical_jacobian
 from snippets.rows_and_columns.figures import steepest_ascent_figure
 from snippets.shared.running_example import seed_f, seed_f_sympy, seed_jacobian, seed_symbols
+from tests.conftest import ROOT
 
 PAGE = "rows_and_columns"
 # The shown vjp/jvp use central differences with h = 1e-6: truncation ~ h^2 |f'''| / 6 < 1e-11
@@ -127,6 +128,17 @@ def test_steepest_ascent_numbers_match_the_gradient_by_hand(example):
     np.testing.assert_allclose(ns["rates"], ns["directions"] @ grad, atol=FD_TOL)
 
 
+def test_steepest_direction_in_a_quadratic_norm_is_p_inverse_gradient():
+    """The page: with steps measured by sqrt(u^T P u), the steepest direction is P^-1 grad g, not grad g."""
+    grad, P = np.array([4.0, 1.0]), np.diag([4.0, 1.0])  # a diagonal P, like Adam's rescaling
+    angles = np.linspace(0, 2 * np.pi, 36000, endpoint=False)
+    units = np.stack([np.cos(angles), np.sin(angles)], 1) / np.sqrt(np.diag(P))  # u^T P u = 1: P^(-1/2) (cos, sin)
+    best = units[np.argmax(units @ grad)]
+    steepest = np.linalg.solve(P, grad)
+    np.testing.assert_allclose(best, steepest / np.sqrt(steepest @ P @ steepest), atol=1e-3)
+    assert abs(best @ grad / np.linalg.norm(best) - np.linalg.norm(grad)) > 0.1  # not the Euclidean direction
+
+
 def test_steepest_ascent_figure_is_accessible_svg():
     html = svg_figure(steepest_ascent_figure(), alt="contours and rates")
     assert html.startswith('<figure class="jfig"><svg role="img" aria-label="contours and rates"')
@@ -163,6 +175,8 @@ def test_exercise_count_rows_and_columns(example):
     ns = example(PAGE, "exercise_count")
     # A map R^n -> R^m has m rows (VJPs) and n columns (JVPs): the last loop pair is the loss.
     assert (ns["name"], ns["n"], ns["m"]) == ("a loss R^1000 -> R", 1000, 1)
+    solution = " ".join((ROOT / "docs" / "rows-and-columns.md").read_text().split("**3.**")[1].split())
+    assert "layer, $10$ VJPs or $1000$ JVPs" in solution and "against $1000$ JVPs" in solution
 
 
 def test_exercise_descent_direction_and_rate(example):

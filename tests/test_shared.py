@@ -7,6 +7,9 @@ figures are deterministic, accessible SVG.
 
 from __future__ import annotations
 
+import math
+import re
+
 import matplotlib.pyplot as plt
 import numpy as np
 import pytest
@@ -141,6 +144,16 @@ def test_accessible_name_title_and_caption():
     assert "<title>a &quot;parabola&quot; &amp; a line</title>" in html
     assert html.endswith("<figcaption>Figure 1 &lt;b&gt;</figcaption></figure>")
     assert "<?xml" not in html and "<metadata>" not in html and "<dc:date>" not in html
+
+
+def test_a_figure_never_shows_its_text_below_9_px():
+    """The SVG's min-width is the width at which its smallest text (a 7-unit tick label here,
+    in a viewBox w units wide) shows at 9 CSS px: min-width = 9 w / 7."""
+    fig = make_figure()
+    fig.axes[0].tick_params(labelsize=7)
+    html = svg_figure(fig, alt="a parabola")
+    width = float(re.search(r'viewBox="0 0 ([\d.]+)', html).group(1))
+    assert re.search(r'<svg [^>]*style="min-width: (\d+)px"', html).group(1) == str(math.ceil(9 * width / 7))
 
 
 def test_colour_figures_are_not_inverted_in_dark_mode():

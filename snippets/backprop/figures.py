@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from snippets.backprop.stacks import GRADIENT_SCALES, cotangent_norms
+from snippets.backprop.stacks import GRADIENT_SCALES, ROUNDOFF_FLOOR, cotangent_norms, spectra
 from snippets.backprop.training import make_spirals
 
 
@@ -55,7 +55,7 @@ def spirals_figure():
 
 def gradient_norms_figure():
     """||u|| against the number of layers it has passed back through, log axis, for the three
-    weight scales of the page, and the residual stack at the smallest scale."""
+    weight scales of the page, and the residual stacks at the smallest and the largest scale."""
     import matplotlib.pyplot as plt
 
     fig, ax = plt.subplots(figsize=(6.0, 3.6))
@@ -65,11 +65,37 @@ def gradient_norms_figure():
         color, marker = styles[scale]
         ax.semilogy(np.arange(len(norms)), norms, color=color, marker=marker, markevery=5, ms=4, lw=1.4,
                     label=f"tanh, scale {scale:g}")
-    residual = cotangent_norms(0.25, residual=True)[0]
-    ax.semilogy(np.arange(len(residual)), residual, color="black", ls="--", lw=1.4, label="residual, scale 0.25")
+    for scale, style in ((0.25, "--"), (4.0, ":")):
+        residual = cotangent_norms(scale, residual=True)[0]
+        ax.semilogy(np.arange(len(residual)), residual, color="black", ls=style, lw=1.4,
+                    label=f"residual, scale {scale:g}")
     ax.set_xlabel("layers the cotangent has passed back through")
     ax.set_ylabel(r"$\|\mathbf{u}\|$ (log scale)")
     ax.set_xlim(0, 50)
     ax.grid(True, which="major", color="0.85", lw=0.6)
     ax.legend(fontsize=8, loc="lower left", framealpha=0)
+    return fig
+
+
+def spectrum_figure():
+    """The singular values of the 50-layer tanh stacks' input-output Jacobian, each divided by the
+    largest, in decreasing order, down to the round-off floor."""
+    import matplotlib.pyplot as plt
+
+    fig, ax = plt.subplots(figsize=(6.0, 3.6))
+    styles = [("#b03a2e", "v", "-"), ("#1e7b34", "s", "-"), ("#1f4e9c", "^", "-"), ("black", None, "--")]
+    for (name, sigma), (color, marker, ls) in zip(spectra().items(), styles):
+        ratio = sigma / sigma[0]
+        shown = ratio[ratio >= ROUNDOFF_FLOOR]
+        ax.semilogy(np.arange(1, len(shown) + 1), shown, color=color, marker=marker, markevery=10, ms=4, ls=ls,
+                    lw=1.4, label=name)
+    ax.axhline(ROUNDOFF_FLOOR, color="0.5", lw=0.8, ls=":")
+    ax.text(99, ROUNDOFF_FLOOR * 3, "round-off floor", ha="right", va="bottom", fontsize=8,
+            color="0.35")
+    ax.set_xlabel("index i of the singular value (largest first)")
+    ax.set_ylabel(r"$\sigma_i / \sigma_1$ (log scale)")
+    ax.set_xlim(0, 101)
+    ax.set_ylim(ROUNDOFF_FLOOR / 10, 3)
+    ax.grid(True, which="major", color="0.85", lw=0.6)
+    ax.legend(fontsize=8, loc="center right", framealpha=0, title="tanh, 50 layers, weights:", title_fontsize=8)
     return fig

@@ -158,7 +158,37 @@ print("B * d(mean)/dW2[0, 0], backprop:     ", f"{B * grads['W2'][0, 0]:.8f}")
 # --8<-- [end:exercise_sum]
 
 
-# --8<-- [start:exercise_count]
-n = sum(p.size for p in init_params().values())  # every weight and bias of the model
-print(f"parameters: {n} -> forward mode: {n} passes; reverse mode: 1 sweep")
-# --8<-- [end:exercise_count]
+# --8<-- [start:exercise_relu]
+def forward_relu(params, X, labels):
+    """forward() with ReLU in place of tanh; it stores the output H = max(A, 0)."""
+    H = np.maximum(X @ params["W1"].T + params["b1"], 0.0)
+    Z = H @ params["W2"].T + params["b2"]
+    Z = Z - Z.max(axis=1, keepdims=True)
+    log_S = Z - np.log(np.exp(Z).sum(axis=1, keepdims=True))
+    return -log_S[np.arange(len(labels)), labels].mean(), (X, H, np.exp(log_S), labels)
+
+
+def backward_relu(params, cache):
+    """backward() with one line changed: the activation's VJP."""
+    X, H, S, labels = cache
+    U = (S - np.eye(S.shape[1])[labels]) / len(labels)
+    grads = {"W2": U.T @ H, "b2": U.sum(axis=0)}
+    U = (U @ params["W2"]) * (H > 0)  # ReLU: J = diag(1 where a > 0, else 0), and a > 0 exactly where h > 0
+    grads["W1"], grads["b1"] = U.T @ X, U.sum(axis=0)
+    return grads
+
+
+X, labels = make_spirals()
+params = init_params()
+grads_relu = backward_relu(params, forward_relu(params, X, labels)[1])
+h, worst_relu = 1e-6, 0.0
+for k in params:
+    for idx in np.ndindex(params[k].shape):
+        up = {n: p.copy() for n, p in params.items()}
+        down = {n: p.copy() for n, p in params.items()}
+        up[k][idx] += h
+        down[k][idx] -= h
+        slope = (forward_relu(up, X, labels)[0] - forward_relu(down, X, labels)[0]) / (2 * h)
+        worst_relu = max(worst_relu, abs(slope - grads_relu[k][idx]))
+print(f"ReLU gradient check: largest |backprop - central difference| = {worst_relu:.1e}")
+# --8<-- [end:exercise_relu]

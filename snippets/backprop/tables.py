@@ -18,6 +18,16 @@ def memory_counts(B: int, n_in: int, n_hidden: int, n_out: int) -> dict[str, int
     }
 
 
+def readable_bytes(n: int) -> str:
+    """n bytes with a decimal unit (kB = 1000 B), three significant digits: 26,050,640 -> '26.1 MB'."""
+    n = count("n", n, minimum=0)
+    for unit in ("B", "kB", "MB", "GB", "TB"):
+        if n < 999.5:
+            return f"{n:.3g} {unit}"
+        n /= 1000
+    return f"{n:.3g} PB"
+
+
 def memory_table_markdown() -> str:
     """The page's table: this page's MLP and an MNIST-sized one (784 -> 4096 -> 10) at B = 256
     and at B = 4096."""
@@ -28,8 +38,9 @@ def memory_table_markdown() -> str:
         "tanh_batched_jacobian": "full batched Jacobian of the tanh layer",
         "logits_wrt_W1": "full Jacobian of the logits with respect to $W_1$",
     }
-    lines = ["| numbers (float64: 8 bytes each) | this page: $B = 300$, 2-16-3 | $B = 256$, 784-4096-10 "
+    lines = ["| numbers, and bytes in float64 (8 each) | this page: $B = 300$, 2-16-3 | $B = 256$, 784-4096-10 "
              "| $B = 4096$, 784-4096-10 |",
              "| --- | ---: | ---: | ---: |"]
-    lines += [f"| {label} | " + " | ".join(f"{c[k]:,}" for c in columns) + " |" for k, label in names.items()]
+    cell = lambda n: f"{n:,}<br>{readable_bytes(8 * n).replace(' ', '&nbsp;')}"  # noqa: E731  (no break in "26.1 MB")
+    lines += [f"| {label} | " + " | ".join(cell(c[k]) for c in columns) + " |" for k, label in names.items()]
     return "\n".join(lines)

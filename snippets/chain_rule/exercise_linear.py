@@ -7,5 +7,6 @@ x = rng.normal(size=2)
 
 h = 1e-6
 numeric = np.stack([(B @ (A @ (x + h * e)) - B @ (A @ (x - h * e))) / (2 * h) for e in np.eye(2)], axis=1)
+error = np.max(np.abs(numeric - B @ A))
 print("J_(g o f) has shape", numeric.shape)
-print("max |numeric - B A| =", f"{np.max(np.abs(numeric - B @ A)):.1e}")
+print("max |numeric - B A| =", f"{error:.1e}")

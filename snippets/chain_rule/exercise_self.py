@@ -13,5 +13,6 @@ def J_f(p):
 
 p = np.array([1.0, 0.0])
 print("f(p) =", f(p))
+J_ff = J_f(f(p)) @ J_f(p)
 print("J_(f o f)(p) = J_f(f(p)) @ J_f(p) =")
-print(J_f(f(p)) @ J_f(p))
+print(J_ff)

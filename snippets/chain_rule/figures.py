@@ -6,7 +6,7 @@ import numpy as np
 
 
 def graph_figure():
-    """The computational graph of the seed f, each edge labelled with its local derivative."""
+    """The computational graph of the running example f, each edge labelled with its local derivative."""
     import matplotlib.pyplot as plt
 
     nodes = {

@@ -111,3 +111,50 @@ def flow_figure():
     axes[1].set_ylabel("x₂", fontsize=12)
     fig.tight_layout()
     return fig
+
+
+def ellipse_figure(centre: tuple[float, float] = (1.0, 2.0), flat: tuple[float, float] = (0.0, 1.0),
+                   radius: float = 0.05):
+    """A circle of ``radius`` around ``centre`` with the right singular vectors of J_f(centre)
+    (left); its image under f and under the linear map, an ellipse with semi-axes sigma_i * radius
+    along the left singular vectors (middle); the same for a circle around ``flat``, where J_f has
+    rank 1 and the ellipse degenerates to a segment (right)."""
+    import matplotlib.pyplot as plt
+
+    c = finite_array("centre", centre, shape=(2,))
+    q = finite_array("flat", flat, shape=(2,))
+    radius = positive("radius", radius)
+    t = np.linspace(0, 2 * np.pi, 241)
+    circle = radius * np.stack([np.cos(t), np.sin(t)], axis=1)
+    curved, linear, axis_colours = "#2166ac", "#b2182b", ("#1b7837", "#762a83")
+    fig, axes = plt.subplots(1, 3, figsize=(9.6, 4.0))
+    U, sigma, Vt = np.linalg.svd(seed_jacobian(c))
+    axes[0].plot(*(c + circle).T, color=curved, lw=2.0)
+    for k in range(2):
+        axes[0].annotate("", xy=c + radius * Vt[k], xytext=c,
+                         arrowprops={"arrowstyle": "-|>", "color": axis_colours[k], "lw": 1.8})
+    axes[0].set_title(f"circle around ({c[0]:g}, {c[1]:g}),\narrows: radius × v₁, v₂", fontsize=12)
+    axes[0].set_xlabel("x", fontsize=12)
+    axes[0].set_ylabel("y", fontsize=12)
+    panels = ((axes[1], c, "its image, arrows σᵢ × radius × uᵢ"),
+              (axes[2], q, f"circle around ({q[0]:g}, {q[1]:g}), mapped"))
+    for ax, p, name in panels:
+        J, fp = seed_jacobian(p), seed_f(p)
+        U, sigma, _ = np.linalg.svd(J)
+        ax.plot(*np.array([seed_f(p + v) for v in circle]).T, color=curved, lw=2.4, label="image under f")
+        ax.plot(*(fp + circle @ J.T).T, color=linear, lw=1.2, ls=(0, (4, 3)), label="image under f(x) + J h")
+        for k in range(2):
+            if sigma[k] > 1e-12 * sigma[0]:
+                ax.annotate("", xy=fp + radius * sigma[k] * U[:, k], xytext=fp,
+                            arrowprops={"arrowstyle": "-|>", "color": axis_colours[k], "lw": 1.8})
+        rank = int(np.sum(sigma > 1e-12 * sigma[0]))
+        ax.set_title(f"{name}\nσ = {sigma[0]:.2f}, {sigma[1]:.2f}; rank {rank}", fontsize=12)
+        ax.set_xlabel("f₁", fontsize=12)
+        ax.set_ylabel("f₂", fontsize=12)
+    fig.legend(*axes[1].get_legend_handles_labels(), loc="lower center", ncol=2, fontsize=11, frameon=False)
+    for ax in axes:
+        ax.set_aspect("equal", adjustable="datalim")
+        ax.margins(0.15)
+        ax.tick_params(labelsize=10)
+    fig.tight_layout(rect=(0, 0.07, 1, 1))
+    return fig

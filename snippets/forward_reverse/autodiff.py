@@ -1,15 +1,5 @@
-# --8<-- [start:forward]
+# --8<-- [start:checks]
 import numpy as np
-
-# Each primitive: its value and its derivative, both as functions of the input value.
-RULES = {
-    "sin": (np.sin, np.cos),
-    "cos": (np.cos, lambda a: -np.sin(a)),
-    "exp": (np.exp, np.exp),
-    "log": (np.log, lambda a: 1.0 / a),
-    "tanh": (np.tanh, lambda a: 1.0 - np.tanh(a) ** 2),
-    "sqrt": (np.sqrt, lambda a: 0.5 / np.sqrt(a)),
-}
 
 
 def check_point(x, what="x"):
@@ -40,6 +30,34 @@ def call_f(f, inputs):
     return list(arr)
 
 
+try:  # what a wrong argument gets: an error that names it
+    check_point([[1.0, 2.0]])
+except ValueError as err:
+    message = str(err)
+print("check_point([[1.0, 2.0]]) raises ValueError:", message)
+# --8<-- [end:checks]
+
+
+# --8<-- [start:forward]
+# Each primitive: its value and its derivative, both as functions of the input value.
+RULES = {
+    "sin": (np.sin, np.cos),
+    "cos": (np.cos, lambda a: -np.sin(a)),
+    "exp": (np.exp, np.exp),
+    "log": (np.log, lambda a: 1.0 / a),
+    "tanh": (np.tanh, lambda a: 1.0 - np.tanh(a) ** 2),
+    "sqrt": (np.sqrt, lambda a: 0.5 / np.sqrt(a)),
+}
+
+
+def power_partials(a, c, exponent_varies):
+    """The partial derivatives of a**c in a and in c (the second only if the exponent varies)."""
+    if exponent_varies and a <= 0:  # d(a**c)/dc = a**c log a
+        raise ValueError(f"x**y with a varying exponent y needs a base x > 0, got x = {a}")
+    d_base = c * a ** (c - 1) if c != 0 else 0.0  # x**0 = 1 has slope 0, even at 0 where 0**(-1) fails
+    return d_base, (a**c * np.log(a) if exponent_varies else 0.0)
+
+
 class Dual:
     """A number a + b eps with eps^2 = 0: the value a carries its tangent b along."""
 
@@ -62,8 +80,10 @@ class Dual:
         o = Dual.lift(other)
         return Dual(self.value / o.value, (self.tangent * o.value - self.value * o.tangent) / o.value**2)
 
-    def __pow__(self, k):  # constant exponent k
-        return Dual(self.value**k, k * self.value ** (k - 1) * self.tangent)
+    def __pow__(self, other):  # x**k, x**y and (with __rpow__) 2**x
+        o = Dual.lift(other)
+        d_base, d_exp = power_partials(self.value, o.value, o.tangent != 0)
+        return Dual(self.value**o.value, d_base * self.tangent + d_exp * o.tangent)
 
     def __neg__(self):
         return Dual(-self.value, -self.tangent)
@@ -73,6 +93,7 @@ class Dual:
     def __sub__(self, other): return self + (-Dual.lift(other))
     def __rsub__(self, other): return Dual.lift(other) - self
     def __rtruediv__(self, other): return Dual.lift(other) / self
+    def __rpow__(self, other): return Dual.lift(other) ** self
 
 
 for _name, (_f, _df) in RULES.items():  # np.sin(d) calls d.sin(): chain rule, one primitive
@@ -94,7 +115,7 @@ def jacobian_forward(f, x):
     return np.stack([jvp(f, x, e)[1] for e in np.eye(x.size)], axis=1)
 
 
-def f(p):  # the seed example, written as ordinary numpy code
+def f(p):  # the running example, written as ordinary numpy code
     x, y = p
     return [x**2 * y, 5 * x + np.sin(y)]
 
@@ -130,8 +151,11 @@ class Var:
         return Var(self.value / o.value, self.tape,
                    ((self.index, 1.0 / o.value), (o.index, -self.value / o.value**2)))
 
-    def __pow__(self, k):  # constant exponent k
-        return Var(self.value**k, self.tape, ((self.index, k * self.value ** (k - 1)),))
+    def __pow__(self, other):  # a constant exponent k: one parent; a Var exponent y: two
+        if not isinstance(other, Var):
+            return Var(self.value**other, self.tape, ((self.index, power_partials(self.value, other, False)[0]),))
+        d_base, d_exp = power_partials(self.value, other.value, True)
+        return Var(self.value**other.value, self.tape, ((self.index, d_base), (other.index, d_exp)))
 
     def __neg__(self):
         return Var(-self.value, self.tape, ((self.index, -1.0),))
@@ -141,6 +165,7 @@ class Var:
     def __sub__(self, other): return self + (-self.lift(other))
     def __rsub__(self, other): return self.lift(other) - self
     def __rtruediv__(self, other): return self.lift(other) / self
+    def __rpow__(self, other): return self.lift(other) ** self
 
 
 for _name, (_f, _df) in RULES.items():  # np.sin(v) calls v.sin(): record one node
@@ -163,7 +188,7 @@ def backward(tape, inputs, outputs, u):
     adjoint = np.zeros(len(tape))
     for o, u_i in zip(outputs, u):
         adjoint[o.index] += u_i
-    for node in range(len(tape) - 1, -1, -1):  # newest node first
+    for node in range(len(tape) - 1, -1, -1):  # newest first: each node's users come after it
         for parent, local in tape[node]:
             adjoint[parent] += adjoint[node] * local
     return np.array([adjoint[i.index] for i in inputs])
@@ -185,11 +210,25 @@ tape, inputs, outputs = record(lambda p: [p[0] ** 2 * p[1]], [1.0, 2.0])  # x^2 
 for index, parents in enumerate(tape):
     print(f"node {index}: (parent, local derivative) pairs {parents}")
 
-# f and p: the seed example at (1, 2), from the block above
+# f and p: the running example at (1, 2), from the block above
 print("u^T J with u = e_1 (row 1):", vjp(f, p, [1.0, 0.0])[1])
 print("u^T J with u = e_2 (row 2):", vjp(f, p, [0.0, 1.0])[1])
 print("reverse mode, 1 recording + 2 sweeps:\n", jacobian_reverse(f, p))
 # --8<-- [end:reverse]
+
+
+# --8<-- [start:overwrite-bug]
+tape_xx, inputs_xx, outputs_xx = record(lambda p: [p[0] * p[0]], [3.0])  # x * x at x = 3
+print("tape of x * x:", tape_xx)  # node 1 lists node 0 twice: two paths from x
+print("with +=: d(x*x)/dx =", backward(tape_xx, inputs_xx, outputs_xx, [1.0])[0])
+
+adjoint_bad = np.zeros(len(tape_xx))
+adjoint_bad[outputs_xx[0].index] = 1.0
+for node in range(len(tape_xx) - 1, -1, -1):
+    for parent, local in tape_xx[node]:
+        adjoint_bad[parent] = adjoint_bad[node] * local  # the bug: = instead of +=
+print("with = : d(x*x)/dx =", adjoint_bad[inputs_xx[0].index], "(one of the two paths is lost)")
+# --8<-- [end:overwrite-bug]
 
 
 # --8<-- [start:tall-wide]
@@ -227,29 +266,23 @@ print("loss:", value, " gradient:", grad, " expected 2 (w - (0..4)):", 2 * (w - 
 
 
 # --8<-- [start:exercise-direction]
-p, v = np.array([1.0, 2.0]), np.array([1.0, 1.0])  # f is the seed example of the first block
+p, v = np.array([1.0, 2.0]), np.array([1.0, 1.0])  # f: the running example, from above
 print("J v by one forward pass:", jvp(f, p, v)[1])
 print("J v from the matrix:    ", np.array([[4.0, 1.0], [5.0, np.cos(2.0)]]) @ v)
 # --8<-- [end:exercise-direction]
 
 
-# --8<-- [start:exercise-passes]
-evaluations = 0
+# --8<-- [start:exercise-powers]
+def powers(p):  # (x**y, 2**x): the exponent varies
+    x, y = p
+    return [x**y, 2**x]
 
 
-def layer(x):  # R^300 -> R^3; counts how often it is evaluated
-    global evaluations
-    evaluations += 1
-    return [sum(np.sin(xi) * (k + 1) for xi in x[k::3]) for k in range(3)]
-
-
-x = np.linspace(0.0, 1.0, 300)
-J_fwd = jacobian_forward(layer, x)  # one forward pass (JVP) per column
-forward_passes = evaluations
-print("forward mode:", forward_passes, "passes of the layer")
-evaluations = 0
-recorded = record(layer, x)  # one recorded pass: (tape, inputs, outputs) ...
-J_rev = np.stack([backward(*recorded, e) for e in np.eye(3)])  # ... one sweep per row
-print("reverse mode:", evaluations, "recorded pass and", len(J_rev), "backward sweeps")
-print("same Jacobian:", np.allclose(J_fwd, J_rev, rtol=1e-12, atol=1e-12), J_fwd.shape)
-# --8<-- [end:exercise-passes]
+q = np.array([2.0, 3.0])
+by_hand = np.array([[3 * 2.0**2, 2.0**3 * np.log(2.0)], [2.0**2 * np.log(2.0), 0.0]])
+print("forward mode:\n", jacobian_forward(powers, q))
+print("reverse mode:\n", jacobian_reverse(powers, q))
+print("by hand:\n", by_hand)
+slope_at_0 = jvp(lambda p: [p[0] ** 0], [0.0], [1.0])[1]  # x**0 = 1 everywhere
+print("d/dx x**0 at x = 0:", slope_at_0)
+# --8<-- [end:exercise-powers]

@@ -10,7 +10,7 @@ def layer_norm_jacobian(x, eps=1e-5):
     return (np.eye(n) - np.ones((n, n)) / n - np.outer(y, y) / n) / s
 
 
-def layer_norm_vjp(x, u, eps=1e-5):  # J^T u without J: two dot products
+def layer_norm_vjp(x, u, eps=1e-5):  # J^T u without J: two dot products, u.1 and u.y
     n, s, y = len(x), np.sqrt(x.var() + eps), layer_norm(x, eps)
     return (u - u.mean() - y * (y @ u) / n) / s
 
@@ -27,6 +27,17 @@ with np.printoptions(precision=4, suppress=True):
     print("nonzero entries:", np.count_nonzero(J), "of", J.size, "(every output depends on every feature)")
     zero = lambda v: np.round(v, 12) + 0.0  # noqa: E731  (round-off of order 1e-16, and -0.0, printed as 0)
     print("J @ ones =", zero(J @ np.ones(n)), " layer_norm(x + 3) - layer_norm(x) =", zero(layer_norm(x + 3) - y))
+
+    x_hat = x - x.mean()  # with eps = 0, the length of x_hat does not matter: a second null direction
+    y0 = layer_norm(x, eps=0.0)
+    print("eps = 0: layer_norm(x + 3 x_hat) - layer_norm(x) =", zero(layer_norm(x + 3 * x_hat, 0.0) - y0))
+    s = np.sqrt(x.var() + 1e-5)
+    lam = np.linalg.eigvalsh(J)  # J is symmetric: real eigenvalues, in increasing order
+    print("eigenvalues of J:", zero(lam[0]), f"{lam[1]:.1e}", lam[2:])
+    print(f"eps/s^3 = {1e-5 / s**3:.1e}, 1/s = {1 / s:.4f};", "J @ y equals (eps/s^3) y?",
+          np.allclose(J @ y, 1e-5 / s**3 * y, rtol=1e-9, atol=0))
+    J0 = layer_norm_jacobian(x, eps=0.0)
+    print("rank of J:", np.linalg.matrix_rank(J), "of", n, "| with eps = 0:", np.linalg.matrix_rank(J0))
 
     u = np.array([1.0, 0.0, -2.0, 0.5])
     print("u^T J                       :", u @ J)

@@ -26,7 +26,8 @@ for c in range(B):
         step[c, j] = h
         J[:, :, c, j] = (batched_f(X + step) - batched_f(X - step)) / (2 * h)
 
-off_diagonal = max(np.max(np.abs(J[b, :, c, :])) for b in range(B) for c in range(B) if b != c)
+pairs = [(b, c) for b in range(B) for c in range(B) if b != c]
+off_diagonal = max(np.max(np.abs(J[b, :, c, :])) for b, c in pairs)
 per_example = np.stack([J[b, :, b, :] for b in range(B)])  # shape (B, m, n)
 error = np.max(np.abs(per_example - np.stack([J_exact(row) for row in X])))
 print("naive batched Jacobian:", J.shape, "=", J.size, "entries")

@@ -1,7 +1,9 @@
 """The tables of docs/notation.md, made while the page is built (not shown as code).
 
 The shape table measures every shape by computing the Jacobian (``tensor_jacobian``); the
-"Rosetta stone" takes the running example's matrices in both layouts from SymPy.
+"Rosetta stone" takes the running example's matrices in both layouts from SymPy; each row of
+the identity cheat-sheet carries SymPy builders for its function and both derivatives, which
+the page's test compares with SymPy's own Jacobian and ``derive_by_array``.
 """
 
 from __future__ import annotations
@@ -108,7 +110,6 @@ def rosetta_table_markdown() -> str:
         ("Running example $\\vf(x, y) = (x^2 y,\\ 5x + \\sin y)$", f"${num_tex}$", f"${den_tex}$"),
         ("Scalar $g: \\R^n \\to \\R$", "$\\nabla g^\\top$, a $1 \\times n$ row",
          "$\\nabla g$, an $n \\times 1$ column"),
-        ("Linear map $\\vf(\\vx) = A\\vx$, $A$ of size $m \\times n$", "$A$", "$A^\\top$"),
         ("Chain rule for $\\vz = \\mathbf{k}(\\vy)$, $\\vy = \\vg(\\vx)$",
          "$\\J_{\\mathbf{k} \\circ \\vg}(\\vx) = \\J_\\mathbf{k}(\\vg(\\vx))\\, \\J_\\vg(\\vx)$: outer factor first",
          "$\\frac{\\partial \\vz}{\\partial \\vx} = \\frac{\\partial \\vy}{\\partial \\vx} \\frac{\\partial \\vz}{\\partial \\vy}$: inner factor first"),
@@ -118,4 +119,54 @@ def rosetta_table_markdown() -> str:
     ]
     lines = [f"| {a} | {b} | {c} |" for a, b, c in rows]
     lines.insert(1, "| --- | --- | --- |")
+    return "\n".join(lines)
+
+
+def identities():
+    """The rows of the page's cheat-sheet: (f, numerator, denominator) as TeX, and as SymPy
+    builders on the symbols of ``identity_symbols`` (a test differentiates each f with SymPy
+    in both layouts and compares)."""
+    import sympy as sp
+
+    def sigma(v):  # an elementwise function sigma, applied entry by entry
+        return v.applyfunc(sp.Function("sigma"))
+
+    def sigma_prime(v):
+        return sp.diag(*[sp.Function("sigma")(t).diff(t) for t in v])
+
+    ones = lambda n: sp.ones(n, 1)  # noqa: E731
+    return [
+        ("$A\\vx$", "$A$", "$A^\\top$", lambda x, A, S, a, g: (A * x, A, A.T)),
+        ("$\\va^\\top \\vx$", "$\\va^\\top$", "$\\va$", lambda x, A, S, a, g: (a.T * x, a.T, a)),
+        ("$\\vx^\\top S \\vx$, $S$ square", "$\\vx^\\top (S + S^\\top)$", "$(S + S^\\top)\\,\\vx$",
+         lambda x, A, S, a, g: (x.T * S * x, x.T * (S + S.T), (S + S.T) * x)),
+        ("$\\lVert \\vx \\rVert^2 = \\vx^\\top \\vx$", "$2\\vx^\\top$", "$2\\vx$",
+         lambda x, A, S, a, g: (x.T * x, 2 * x.T, 2 * x)),
+        ("$\\mathbf{1}^\\top \\vx = \\sum_i x_i$", "$\\mathbf{1}^\\top$", "$\\mathbf{1}$",
+         lambda x, A, S, a, g: (ones(len(x)).T * x, ones(len(x)).T, ones(len(x)))),
+        ("$\\sigma(\\vx)$, elementwise", "$\\operatorname{diag}(\\sigma'(\\vx))$",
+         "$\\operatorname{diag}(\\sigma'(\\vx))$", lambda x, A, S, a, g: (sigma(x), sigma_prime(x), sigma_prime(x))),
+        ("$A\\,\\vg(\\vx)$, $A$ constant", "$A\\, \\J_\\vg(\\vx)$",
+         "$(\\partial \\vg / \\partial \\vx)\\, A^\\top$",
+         lambda x, A, S, a, g: (A * g, A * g.jacobian(x), sp.Matrix(sp.derive_by_array(list(g), list(x))) * A.T)),
+    ]
+
+
+def identity_symbols():
+    """(x, A, S, a, g): x in R^3, a constant 2 x 3 matrix A, a square S, a vector a, and a
+    non-linear g: R^3 -> R^3 of x, all SymPy objects (the cheat-sheet's builders take these)."""
+    import sympy as sp
+
+    x = sp.Matrix(sp.symbols("x1:4"))
+    A = sp.Matrix(2, 3, lambda i, j: sp.Symbol(f"A{i}{j}"))
+    S = sp.Matrix(3, 3, lambda i, j: sp.Symbol(f"S{i}{j}"))
+    a = sp.Matrix(sp.symbols("a1:4"))
+    g = sp.Matrix([x[0] * x[1], sp.sin(x[2]), x[0] + x[2] ** 2])
+    return x, A, S, a, g
+
+
+def identity_table_markdown() -> str:
+    """The cheat-sheet as Markdown: one row per identity of ``identities``."""
+    lines = ["| $f(\\vx)$ | Numerator layout (this site) | Denominator layout |", "| --- | --- | --- |"]
+    lines += [f"| {f} | {num} | {den} |" for f, num, den, _ in identities()]
     return "\n".join(lines)

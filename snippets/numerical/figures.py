@@ -47,7 +47,7 @@ def step_error_figure():
     import matplotlib.pyplot as plt
 
     steps = np.logspace(-20, 0, 81)
-    fig, axes = plt.subplots(1, 2, figsize=(9.0, 4.3), sharey=True)
+    fig, axes = plt.subplots(1, 2, figsize=(8.0, 4.0), sharey=True)
     # Central is drawn wider, complex step dashed on top of it: for large h the two coincide.
     styles = {"forward": ("#b2182b", "-", 1.6), "central": ("#2166ac", "-", 3.0), "complex": ("#1b7837", "--", 1.6)}
     for ax, dtype in zip(axes, DTYPES):

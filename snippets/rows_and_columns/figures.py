@@ -20,11 +20,11 @@ def steepest_ascent_figure(x0: tuple[float, float] = (1.0, 2.0)):
     h = 6e-6
     g = lambda q: q[0] ** 2 * q[1]  # noqa: E731
     rates = np.array([(g(p + h * u) - g(p - h * u)) / (2 * h) for u in np.stack([np.cos(angles), np.sin(angles)], 1)])
-    fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(8.4, 3.6))
+    fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(8.0, 3.5))
 
     xs, ys = np.meshgrid(np.linspace(p[0] - 0.8, p[0] + 0.8, 60), np.linspace(p[1] - 0.8, p[1] + 0.8, 60))
     cs = ax1.contour(xs, ys, xs**2 * ys, levels=10, colors="#555555", linewidths=0.8)
-    ax1.clabel(cs, fontsize=7, fmt="%.1f")
+    ax1.clabel(cs, fontsize=8, fmt="%.1f")
     unit = grad / np.linalg.norm(grad)
     ax1.annotate("", xy=p + 0.55 * unit, xytext=p, arrowprops={"arrowstyle": "-|>", "color": "#b2182b", "lw": 2})
     ax1.text(*(p + 0.6 * unit + np.array([0.02, 0.0])), r"$\nabla g$", color="#b2182b", fontsize=11)

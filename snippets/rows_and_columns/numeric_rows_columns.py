@@ -19,8 +19,8 @@ def jvp(f, p, v, h=1e-6):
 
 p = np.array([1.0, 2.0])
 m, n = f(p).size, p.size
-J_rows = np.stack([vjp(f, p, np.eye(m)[i]) for i in range(m)])  # m VJPs, one per row
-J_cols = np.stack([jvp(f, p, np.eye(n)[j]) for j in range(n)], axis=1)  # n JVPs, one per column
+J_rows = np.stack([vjp(f, p, np.eye(m)[i]) for i in range(m)])  # m VJPs: rows
+J_cols = np.stack([jvp(f, p, np.eye(n)[j]) for j in range(n)], axis=1)  # n JVPs
 J_exact = np.array([[2 * p[0] * p[1], p[0] ** 2], [5.0, np.cos(p[1])]])
 
 print("row by row (VJPs):\n", J_rows)

@@ -19,7 +19,8 @@ print(f"fastest ascent found at angle {best:.1f} degrees")
 gradient_angle = np.degrees(np.arctan2(grad[1], grad[0]))
 difference = abs(rates.max() - np.linalg.norm(grad))
 print(f"the gradient's angle:         {gradient_angle:.3f} degrees")
-print(f"largest rate {rates.max():.6f} vs |gradient| {np.linalg.norm(grad):.6f} (difference {difference:.0e})")
+print(f"largest rate {rates.max():.6f} vs |gradient| {np.linalg.norm(grad):.6f}",
+      f"(difference {difference:.0e})")
 print(f"smallest rate {rates.min():.6f}, at angle {worst:.1f} (steepest descent)")
 turn = worst - best
 print(f"descent angle - ascent angle: {turn:.1f} degrees")

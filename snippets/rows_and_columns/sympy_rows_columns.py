@@ -8,9 +8,11 @@ e = lambda k, size: sp.eye(size)[:, k]  # the k-th unit column vector
 
 # Row i: the gradient of the scalar e_i^T f, transposed (a vector-Jacobian product).
 rows = [(e(i, m).T * f).jacobian(X) for i in range(m)]
-# Column j: the derivative of f along e_j, d/dt f(x + t e_j) at t = 0 (a Jacobian-vector product).
-columns = [f.subs({x: x + t * e(j, n)[0], y: y + t * e(j, n)[1]}, simultaneous=True).diff(t).subs(t, 0)
-           for j in range(n)]
+# Column j: d/dt f(x + t e_j) at t = 0, the derivative along e_j (a JVP).
+columns = []
+for j in range(n):
+    moved = f.subs(dict(zip(X, X + t * e(j, n))), simultaneous=True)  # f(x + t e_j)
+    columns.append(moved.diff(t).subs(t, 0))
 
 J = f.jacobian(X)
 print("rows:   ", [list(r) for r in rows])

@@ -40,6 +40,15 @@ def _jacobian(theta: np.ndarray, t: np.ndarray) -> np.ndarray:
     return np.column_stack([e, a * t * e])
 
 
+def loss_hessian(theta, t, y) -> np.ndarray:
+    """The Hessian of 1/2 |r|^2: J^T J + sum_i r_i Hess(r_i), where Hess(r_i) = [[0, t e], [t e, a t^2 e]]
+    with t = t_i and e = exp(b t_i)."""
+    a, b = theta
+    e = np.exp(b * t)
+    r, J = a * e - y, _jacobian(np.asarray(theta), t)
+    return J.T @ J + np.array([[0.0, r @ (t * e)], [r @ (t * e), a * r @ (t**2 * e)]])
+
+
 def _loss(theta: np.ndarray, t: np.ndarray, y: np.ndarray) -> float:
     r = _residuals(theta, t, y)
     return float(0.5 * r @ r)

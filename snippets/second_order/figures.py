@@ -35,9 +35,15 @@ def convergence_alt_text() -> str:
     return (f"Left: {t.size} data points decaying from {y[0]:.1f} to {y[-1]:.2f}, with the fitted "
             f"exponential curve through them. Right: loss minus its minimum against the iteration, "
             f"on log-log axes. Gauss-Newton and Levenberg-Marquardt reach the gradient tolerance in "
-            f"{gn['iterations']} and {lm['iterations']} iterations, their losses within "
-            f"{gn_lm_loss_gap():.0%} of each other at every iteration, so their curves overlap; "
-            f"gradient descent with step {gd_key[3:]} needs {gd['iterations']}.")
+            f"{_counts(gn['iterations'], lm['iterations'])}, their losses within "
+            f"{gn_lm_loss_gap():.0%} of each other at every iteration, so their curves overlap. "
+            f"Gradient descent with step {gd_key[3:]} needs {gd['iterations']}; its loss first rises, "
+            f"from {gd['losses'][0]:.2f} to {gd['losses'][1]:.2f}, then falls.")
+
+
+def _counts(a: int, b: int) -> str:
+    """'6 iterations each', or '6 and 7 iterations'."""
+    return f"{a} iterations each" if a == b else f"{a} and {b} iterations"
 
 
 def convergence_caption() -> str:
@@ -45,7 +51,8 @@ def convergence_caption() -> str:
     return ("The curve fit from (a, b) = (1, 0): data and fit (left), convergence (right). "
             "Levenberg–Marquardt's damping only shrank here, so its losses stay within "
             f"{gn_lm_loss_gap():.0%} of Gauss–Newton's and the two curves overlap (crosses on "
-            "circles). Differences below machine precision are drawn at machine precision.")
+            "circles). Gradient descent's loss rises on its first step, an overshoot. Differences "
+            "below machine precision are drawn at machine precision.")
 
 
 def convergence_figure():
@@ -56,7 +63,7 @@ def convergence_figure():
     results = convergence_results()
     best = min(res["losses"].min() for res in results.values())
     floor = np.finfo(float).eps * best  # below this, differences of the loss are round-off
-    fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(8.8, 3.0), gridspec_kw={"width_ratios": [1, 1.15]})
+    fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(7.4, 3.0), gridspec_kw={"width_ratios": [1, 1.15]})
     a, b = results["levenberg-marquardt"]["theta"]
     tt = np.linspace(0, 2, 100)
     ax1.plot(t, y, "o", color="black", ms=3, label="data")

@@ -1,3 +1,4 @@
+# --8<-- [start:optimizers]
 import numpy as np
 
 rng = np.random.default_rng(0)
@@ -15,7 +16,7 @@ def gradient(theta):  # J_r^T r: the only thing the optimizers below ever see
 def momentum(theta, lr=0.02, mu=0.9, steps=2000):
     velocity = np.zeros_like(theta)
     for _ in range(steps):
-        velocity = mu * velocity - lr * gradient(theta)
+        velocity = mu * velocity - lr * gradient(theta)  # a decaying sum of past gradients
         theta = theta + velocity
     return theta, velocity  # the last step taken is the velocity
 
@@ -25,7 +26,7 @@ def rmsprop(theta, lr=0.01, rho=0.9, eps=1e-8, steps=2000):
     for _ in range(steps):
         g = gradient(theta)
         v = rho * v + (1 - rho) * g**2  # running mean of squared gradients
-        step = -lr * g / (np.sqrt(v) + eps)
+        step = -lr * g / (np.sqrt(v) + eps)  # divided by the root of that mean
         theta = theta + step
     return theta, step
 
@@ -45,3 +46,15 @@ for name, opt in [("momentum", momentum), ("RMSprop", rmsprop), ("Adam", adam)]:
     theta, last = opt(np.array([1.0, 0.0]))
     print(f"{name:<9} after 2000 steps: (a, b) = ({theta[0]:.6f}, {theta[1]:.6f}), "
           f"|gradient| = {np.linalg.norm(gradient(theta)):.1e}, last step {np.linalg.norm(last):.1e}")
+# --8<-- [end:optimizers]
+
+
+# --8<-- [start:swap]
+# Swap the memories of v, and take Adam's momentum away.
+swaps = [("RMSprop, rho = 0.999", rmsprop, {"rho": 0.999}), ("Adam, beta2 = 0.9", adam, {"beta2": 0.9}),
+         ("Adam, beta1 = 0", adam, {"beta1": 0.0})]
+for name, opt, setting in swaps:
+    theta, last = opt(np.array([1.0, 0.0]), **setting)
+    print(f"{name:<20} after 2000 steps: |gradient| = {np.linalg.norm(gradient(theta)):.1e}, "
+          f"last step {np.linalg.norm(last):.1e}")
+# --8<-- [end:swap]

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from snippets.second_order.curve_fits import STARTS, best_gd, curve_data, table_runs
+from snippets.second_order.curve_fits import GD_STEPS, STARTS, best_gd, curve_data, loss_hessian, table_runs
 
 BAD_START_GD_KEY = "gd 0.25"  # the gradient-descent run the bad-start sentence describes
 
@@ -74,4 +74,39 @@ def bad_start_summary() -> str:
         f"$b \\approx {_sci(b_gd)}$: there only the first residual, $a - y_1$, still depends on the "
         f"parameters, and $a$ equals the first data point $y_1 = {y[0]:.6f}$. Its gradient is below "
         f"$10^{{-8}}$, yet this is a flat region, not the fit."
+    )
+
+
+def curvature_numbers() -> dict:
+    """The Hessian's eigenvalues at the fit and at the good start, gradient descent's window
+    2 / lam_max and best step 2 / (lam_min + lam_max) there, each step's contraction factor
+    max |1 - lr lam_i| at the fit, and the steps whose first iteration raises the loss."""
+    t, y = curve_data()
+    good = table_runs()[0]
+    fit_eigs = np.linalg.eigvalsh(loss_hessian(good["gauss-newton"]["theta"], t, y))
+    start_eigs = np.linalg.eigvalsh(loss_hessian(STARTS[0], t, y))
+    return {"fit": fit_eigs, "start": start_eigs, "window": 2 / fit_eigs[-1], "best": 2 / fit_eigs.sum(),
+            "factor": {lr: float(np.max(np.abs(1 - lr * fit_eigs))) for lr in GD_STEPS},
+            "rises": [lr for lr in GD_STEPS if good[f"gd {lr}"]["losses"][1] > good[f"gd {lr}"]["losses"][0]],
+            "first": good[best_gd(good)]["losses"][:2]}
+
+
+def curvature_summary() -> str:
+    """Page text: gradient descent's window and speed from the Hessian's eigenvalues, and its
+    first-step rise."""
+    c, good = curvature_numbers(), table_runs()[0]
+    (lo, hi), (s_lo, s_hi), best = c["fit"], c["start"], best_gd(good)
+    slow = max(lr for lr in GD_STEPS if lr < c["window"])
+    outside = [lr for lr in GD_STEPS if lr > c["window"]]
+    return (
+        f"Computed: at the fit $\\lambda_{{\\min}} = {lo:.2f}$ and $\\lambda_{{\\max}} = {hi:.2f}$, so "
+        f"$2/\\lambda_{{\\max}} = {c['window']:.3f}$ and "
+        f"$2/(\\lambda_{{\\min}} + \\lambda_{{\\max}}) = {c['best']:.3f}$. "
+        f"Per iteration the error shrinks by the factor {c['factor'][float(best[3:])]:.3f} with step {best[3:]} "
+        f"({good[best]['iterations']} iterations), but only {c['factor'][slow]:.3f} with step {slow:g} "
+        f"({good[f'gd {slow}']['iterations']:,} iterations); step {', '.join(f'{lr:g}' for lr in outside)} "
+        f"lies outside the window. At the start $(a, b) = (1, 0)$ the eigenvalues are ${s_lo:.2f}$ and "
+        f"${s_hi:.1f}$: negative curvature along one direction, {s_hi / hi:.0f} times the fit's largest along "
+        f"another. Every step from {min(c['rises']):g} up raises the loss on its first iteration "
+        f"(step {best[3:]}: from {c['first'][0]:.2f} to {c['first'][1]:.2f}, the rise in the figure)."
     )

@@ -253,8 +253,11 @@ def summary_text(name: str, p, radius: float = RADIUS_DEFAULT) -> str:
     )
 
 
-def explorer_html(function: str = "seed") -> str:
+def explorer_html(function: str = "seed", caption: str | None = None) -> str:
     """The figure's HTML container for a page, starting on ``function``.
+
+    ``caption`` replaces the default caption (the best local linear map) where a page uses the
+    figure for something else, such as the determinant.
 
     Without JavaScript the reader gets the still image and the summary sentence; with it,
     docs/javascripts/jacobian-explorer.js replaces them with the live figure.
@@ -262,19 +265,25 @@ def explorer_html(function: str = "seed") -> str:
     from snippets.shared.figures import svg_figure
 
     name = _function_name("function", function)
+    if caption is not None and (not isinstance(caption, str) or not caption.strip()):
+        raise ValueError(f"caption must be a non-empty string or None, got {caption!r}")
     p = DEFAULT_POINT[name]
     alt = (
         f"Still image of the Jacobian explorer for {LABELS[name]} at p = ({p[0]:g}, {p[1]:g}). "
-        f"Left: a square grid of radius {RADIUS_DEFAULT:g} around p. Right: its curved image under f "
+        f"First panel, the input plane: a square grid of radius {RADIUS_DEFAULT:g} around p. "
+        "Second panel, the output plane: its curved image under f "
         "and the parallelogram grid of the linear map v ↦ f(p) + J_f(p) v, with the columns "
         "of J (times the radius) as arrows."
     )
     data = json.dumps(explorer_data(), ensure_ascii=False, separators=(",", ":"))
     data = data.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
-    caption = (
+    # The accessible name says what the figure is for on this page: its caption's first sentence.
+    topic = (caption or "The best local linear map.").split(". ")[0].rstrip(".")
+    topic = topic[0].lower() + topic[1:]
+    caption = caption or (
         "The Jacobian as the best local linear map. Pick a function and move the point p "
-        "(drag it, tap, or focus it and use the arrow keys). Left, the input plane: a square "
-        "grid of radius h around p, with the arrows h e₁ and h e₂. Right, the output plane "
+        "(drag it, tap, or focus it and use the arrow keys). The input plane: a square "
+        "grid of radius h around p, with the arrows h e₁ and h e₂. The output plane "
         "(centred on f(p), zoomed to fit): the curved image of the grid under f (solid), its "
         "image under the linear map v ↦ f(p) + J_f(p) v (dashed parallelogram grid), the same "
         "square moved to f(p) for comparison (dotted), and the arrows h J_f(p) e₁ and "
@@ -282,7 +291,7 @@ def explorer_html(function: str = "seed") -> str:
     )
     return (
         f'<figure class="jx" data-jx-function="{name}" '
-        f'aria-label="Interactive Jacobian explorer: the best local linear map">'
+        f'aria-label="Interactive Jacobian explorer: {html.escape(topic, quote=True)}">'
         f'<div class="jx-static">{svg_figure(static_figure(name), alt=alt)}'
         f'<p class="jx-static-text">{html.escape(summary_text(name, p))} '
         "This is a still image; turn on JavaScript to move p, change the function and the radius.</p>"

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import html
 import io
+import math
 import re
 
 import matplotlib
@@ -19,6 +20,8 @@ import matplotlib.pyplot as plt  # noqa: E402
 plt.rcParams["svg.hashsalt"] = "jacobians-for-deep-learning"
 plt.rcParams["svg.fonttype"] = "none"  # text stays text (searchable, crisp, small)
 plt.rcParams["font.family"] = "DejaVu Sans"
+# Smallest text a figure may shrink to on a narrow screen; below it the figure scrolls sideways.
+MIN_TEXT_PX = 9
 
 
 def svg_figure(fig: plt.Figure, alt: str, caption: str | None = None, invert_in_dark: bool = True) -> str:
@@ -40,8 +43,19 @@ def svg_figure(fig: plt.Figure, alt: str, caption: str | None = None, invert_in_
     svg = svg[svg.index("<svg") :]  # drop the XML declaration and DOCTYPE
     svg = re.sub(r"<metadata>.*?</metadata>", "", svg, flags=re.S)
     label = html.escape(alt.strip(), quote=True)
-    svg = svg.replace("<svg ", f'<svg role="img" aria-label="{label}" ', 1)
+    svg = svg.replace("<svg ", f'<svg role="img" aria-label="{label}" style="min-width: {_min_width(svg)}px" ', 1)
     svg = re.sub(r"(<svg[^>]*>)", r"\1<title>" + label + "</title>", svg, count=1)
     cap = f"<figcaption>{html.escape(caption)}</figcaption>" if caption else ""
     css_class = "jfig" if invert_in_dark else "jfig jfig-colour"
     return f'<figure class="{css_class}">{svg}{cap}</figure>'
+
+
+def _min_width(svg: str) -> int:
+    """The narrowest width, in CSS pixels, at which the SVG's smallest text is MIN_TEXT_PX tall.
+
+    An SVG scales its text with its width: text of size s in a viewBox of width w shows at
+    s * (shown width / w) pixels.
+    """
+    width = float(re.search(r'viewBox="[\d.]+ [\d.]+ ([\d.]+)', svg).group(1))
+    sizes = [float(size) for size in re.findall(r"font(?:-size)?: ([\d.]+)px", svg)]
+    return math.ceil(MIN_TEXT_PX * width / min(sizes)) if sizes else 0

@@ -1,0 +1,1 @@
+"""Examples of the page "The Jacobian of attention" (docs/attention.md)."""
