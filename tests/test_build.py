@@ -37,13 +37,13 @@ def test_seed_page_shows_the_jacobian_and_the_sympy_output(built_site: Path):
 def test_notebook_page_shows_executed_output_and_download_link(built_site: Path):
     page = built_site / "notebooks" / "seed_example" / "index.html"
     html = page.read_text(encoding="utf-8")
-    assert "largest difference from the exact Jacobian" in html  # printed by the last cell
+    assert "every entry within 1e-6 (1 + |J_ij|): True" in html  # printed by the check cell
     assert 'data-mime-type="text/latex"' in html  # sympy's rich output
     assert 'href="seed_example.py" download' in html
     assert (page.parent / "seed_example.py").is_file()
     assert "mathjax" not in re.sub(r"<!--.*?-->", "", html, flags=re.S).lower()
     mlp = checks.read_page(built_site, "notebooks/mlp_training/")
-    assert "training accuracy" in mlp and "data:image/png;base64," in mlp  # the executed plot
+    assert "training accuracy" in mlp and '<svg role="img"' in mlp  # the executed figure, inline SVG
     assert 'href="mlp_training.py" download' in mlp and (built_site / "notebooks" / "mlp_training" / "mlp_training.py").is_file()
 
 

@@ -69,7 +69,8 @@ def test_softplus_table_naive_overflows_where_nans_custom_rule_is_exact(example)
         assert float(ns["softplus"](x)) == pytest.approx(float(jax.nn.softplus(x)), rel=1e-14)
     assert ns["softplus"].__class__ is jax.custom_jvp and float(jax.grad(ns["softplus"])(-1000.0)) == 0.0
     # The continued block: the check it prints.
-    assert float(jnp.max(jnp.abs(ns["reverse"] - ns["central"]))) < 1e-8
+    np.testing.assert_array_equal(ns["xs"], np.linspace(-30.0, 30.0, 61))
+    assert ns["largest"] == float(jnp.max(jnp.abs(ns["reverse"] - ns["central"]))) < 1e-8
     np.testing.assert_array_equal(ns["forward"], ns["reverse"])
 
 
@@ -92,6 +93,7 @@ def test_stop_gradient_removes_one_entry_of_the_jacobian(example):
     ns = example(PAGE, "stop_gradient")
     for p in POINTS:
         J = seed_jacobian(p)
+        np.testing.assert_allclose(jax.jacfwd(ns["f"])(p), J, rtol=1e-15)
         stopped = J.copy()
         stopped[0, 1] = 0.0  # d f1 / d y, and nothing else
         np.testing.assert_allclose(jax.jacfwd(ns["f_stopped"])(p), stopped, rtol=1e-15)
@@ -107,6 +109,7 @@ def test_straight_through_has_the_value_of_round_and_the_slope_one(example):
         assert float(ns["round_ste"](w)) == float(np.round(w))
         assert float(jax.grad(ns["round_ste"])(w)) == 1.0 and float(jax.grad(jnp.round)(w)) == 0.0
         assert float(jax.grad(ns["loss_true"])(w)) == 0.0
+        assert float(ns["loss_true"](w)) == float(ns["loss_ste"](w)) == (3 * np.round(w) - 6) ** 2
         assert float(jax.grad(ns["loss_ste"])(w)) == 2 * (3 * np.round(w) - 6) * 3  # chain rule with round' := 1
     w, path = 0.0, []  # the shown descent, step by step: w -= 0.02 * 2 (3 round(w) - 6) 3
     for _ in range(6):

@@ -43,6 +43,7 @@ h = 1e-5
 central = (softplus(xs + h) - softplus(xs - h)) / (2 * h)  # no derivative rule involved
 reverse = jax.vmap(jax.grad(softplus))(xs)  # reverse mode: JAX transposes the rule
 _, forward = jax.jvp(softplus, (xs,), (jnp.ones_like(xs),))  # forward mode: the rule itself
-print(f"61 points in [-30, 30]: largest difference from central differences {float(jnp.max(jnp.abs(reverse - central))):.0e}")
+largest = float(jnp.max(jnp.abs(reverse - central)))
+print(f"61 points in [-30, 30]: largest difference from central differences {largest:.0e}")
 print("forward and reverse mode give the same slopes:", bool(jnp.all(forward == reverse)))
 # --8<-- [end:check]
