@@ -21,8 +21,10 @@ $(STAMP): requirements.txt package.json package-lock.json
 	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/npm ci --no-audit --no-fund --loglevel=error
 	touch $@
 
+# --dirty: an edit rebuilds only the pages it affects (hooks/serve_incremental.py); overrides/
+# (theme templates) is watched too.
 serve: $(STAMP)
-	$(BIN)/mkdocs serve --dev-addr 127.0.0.1:$(PORT)
+	$(BIN)/mkdocs serve --dirty --watch overrides --dev-addr 127.0.0.1:$(PORT)
 
 build: $(STAMP)
 	$(BIN)/mkdocs build --strict --site-dir site
@@ -31,4 +33,4 @@ test: $(STAMP)
 	$(BIN)/python -m pytest
 
 clean:
-	rm -rf site .pytest_cache .hypothesis
+	rm -rf site .cache .pytest_cache .hypothesis

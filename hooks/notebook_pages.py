@@ -5,6 +5,9 @@
   executed notebook to mkdocs-jupyter to render. The same executed notebook is written next to
   the page as ``<name>.ipynb``, beside the Jupytext ``<name>.py`` that mkdocs-jupyter copies;
   its links to other pages of the site are made absolute, so they work in Jupyter or Colab.
+  Under ``mkdocs serve`` only, the execution is kept in ``.cache/notebooks/`` and reused while
+  the notebook's text, ``requirements.txt`` and the Python version stay the same
+  (``cache_key``); ``mkdocs build`` always executes every notebook.
 - Reproducible: cell ids are the cells' positions (nbformat draws random ones), no timings
   are recorded, consecutive printed outputs of a cell are joined (the kernel splits them at
   timing-dependent places), and figures carry no date and get ids numbered per figure.
@@ -25,11 +28,13 @@
 from __future__ import annotations
 
 import base64
+import hashlib
 import html
 import itertools
 import math
 import os
 import re
+import sys
 import tempfile
 from pathlib import Path
 from urllib.parse import urljoin
@@ -40,6 +45,9 @@ from mkdocs.exceptions import PluginError
 STYLESHEET = "stylesheets/notebook.css"
 MIN_TEXT_PX = 9  # the smallest figure text on a phone, as for the other figures of the site
 _executed: dict[str, object] = {}  # notebook source path -> executed notebook (this build)
+CACHE = Path(".cache") / "notebooks"  # executed notebooks kept by `mkdocs serve`, beside mkdocs.yml
+_serving = False  # `mkdocs serve` (on_startup)
+_cache: Path | None = None  # the cache of this build: under `mkdocs serve` only
 
 # Script tags with an empty or off-site src, and inline scripts that configure MathJax or
 # import a module from another host.
@@ -146,14 +154,46 @@ def absolute_links(nb, page_url: str):
     return nb
 
 
+def cache_key(nb_text: str, requirements: Path, **options) -> str:
+    """What an execution's output depends on: the notebook's text, the pinned requirements, the
+    Python version and the execution options. A notebook imports nothing from this repository:
+    it runs in an empty folder without PYTHONPATH (``execute``)."""
+    parts = [nb_text, requirements.read_text(encoding="utf-8") if requirements.is_file() else "",
+             sys.version, repr(sorted(options.items()))]
+    return hashlib.sha256("\0".join(parts).encode("utf-8")).hexdigest()[:32]
+
+
+def executed(nb_path, cache: Path | None = None, **options):
+    """The notebook at ``nb_path``, executed: from ``cache`` when it holds an execution of the
+    same key (see ``cache_key``; the requirements are ``requirements.txt`` two folders above
+    ``cache``), else run now (and stored in ``cache``, if given)."""
+    import jupytext
+    import nbformat
+
+    text = Path(nb_path).read_text(encoding="utf-8")
+    options = {"allow_errors": options.get("allow_errors", False), "kernel_name": options.get("kernel_name", "")}
+    key = cache_key(text, cache.parent.parent / "requirements.txt", **options) if cache else ""
+    stored = cache / f"{Path(nb_path).stem}-{key}.ipynb" if cache else None
+    if stored is not None and stored.is_file():
+        return nbformat.read(stored, as_version=4)
+    nb = execute(jupytext.reads(text, fmt=Path(nb_path).suffix.lstrip(".") or "py"), **options)
+    if stored is not None:
+        stored.parent.mkdir(parents=True, exist_ok=True)
+        for old in stored.parent.glob(f"{Path(nb_path).stem}-*.ipynb"):
+            if re.fullmatch(rf"{re.escape(Path(nb_path).stem)}-[0-9a-f]{{32}}\.ipynb", old.name):
+                old.unlink()  # one execution kept per notebook
+        partial = stored.with_suffix(".partial")
+        nbformat.write(nb, partial)
+        partial.replace(stored)
+    return nb
+
+
 def render(nb_path, execute_notebook: bool = False, **options):
     """mkdocs-jupyter's ``nb2html`` on the notebook this hook executed and normalised."""
     import jupytext
     import nbformat
 
-    nb = jupytext.read(nb_path)
-    if execute_notebook:
-        execute(nb, allow_errors=options.get("allow_errors", False), kernel_name=options.get("kernel_name", ""))
+    nb = executed(nb_path, _cache, **options) if execute_notebook else jupytext.read(nb_path)
     _executed[str(nb_path)] = normalize(nb)
     with tempfile.TemporaryDirectory(prefix="notebook-") as folder:
         path = Path(folder) / (Path(nb_path).stem + ".ipynb")
@@ -201,10 +241,18 @@ def _is_notebook(page) -> bool:
     return page.file.src_uri.endswith((".ipynb", ".py"))
 
 
+def on_startup(command, dirty):
+    # `mkdocs serve` reuses executions of unchanged notebooks; `mkdocs build` (and the tests)
+    # always execute every notebook.
+    global _serving
+    _serving = command == "serve"
+
+
 def on_config(config):
     import mkdocs_jupyter.convert as convert
 
-    global _nb2html
+    global _nb2html, _cache
+    _cache = Path(config.config_file_path).parent / CACHE if _serving else None
     _nb2html = getattr(convert.nb2html, "__wrapped__", convert.nb2html)  # also after a reload
     _render.__wrapped__ = _nb2html
     convert.nb2html = _render

@@ -11,9 +11,11 @@ os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 
 import contextlib
 import fcntl
+import hashlib
 import io
 import re
 import runpy
+import shutil
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -66,6 +68,47 @@ def mkdocs_build(site_dir: Path, config: Path | None = None, cwd: Path = ROOT,
     return subprocess.run(cmd, cwd=cwd, env=env, capture_output=True, text=True, timeout=600)
 
 
+# Everything a build reads besides the installed packages, which requirements.txt and
+# package-lock.json pin.
+BUILD_INPUTS = ("docs", "snippets", "hooks", "overrides", "benchmarks", "mkdocs.yml", "pyproject.toml",
+                "requirements.txt", "package-lock.json")
+SITE_CACHE = ROOT / ".cache" / "test-site"
+
+
+def build_key(env: dict[str, str]) -> str:
+    """A hash of the build's inputs: every file of BUILD_INPUTS, the Python version and ``env``."""
+    digest = hashlib.sha256(f"{sys.version}\0{sorted(env.items())}".encode())
+    for name in BUILD_INPUTS:
+        path = ROOT / name
+        files = [path] if path.is_file() else sorted(
+            f for f in path.rglob("*") if f.is_file() and "__pycache__" not in f.parts)
+        for f in files:
+            digest.update(f.relative_to(ROOT).as_posix().encode() + b"\0" + f.read_bytes())
+    return digest.hexdigest()[:20]
+
+
+def cached_build(site_dir: Path, env: dict[str, str] | None = None) -> str | None:
+    """``mkdocs build --strict`` into ``site_dir``, or a copy of the site that an earlier test run
+    built from exactly the same inputs (kept in ``.cache/test-site/``, the latest few). A clean
+    build is still made in every run: tests/test_reproducible.py builds again and compares the
+    two byte for byte. Returns the build's error output, or None."""
+    env = env or {}
+    cached = SITE_CACHE / build_key(env)
+    if cached.is_dir():
+        shutil.copytree(cached, site_dir)
+        return None
+    result = mkdocs_build(site_dir, env=env)
+    if result.returncode != 0:
+        return f"mkdocs build --strict failed:\n{result.stdout}\n{result.stderr}"
+    SITE_CACHE.mkdir(parents=True, exist_ok=True)
+    partial = SITE_CACHE / f"{cached.name}.partial-{os.getpid()}"
+    shutil.copytree(site_dir, partial)
+    partial.rename(cached)
+    for old in sorted(SITE_CACHE.iterdir(), key=lambda p: p.stat().st_mtime)[:-4]:
+        shutil.rmtree(old, ignore_errors=True)  # keep the four latest
+    return None
+
+
 @pytest.fixture(scope="session")
 def built_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The site, built once with --strict. Under pytest-xdist the first worker to get here
@@ -77,9 +120,9 @@ def built_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     with open(shared / "built-site.lock", "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
         if not site.exists() and not failed.exists():
-            result = mkdocs_build(site)
-            if result.returncode != 0:
-                failed.write_text(f"mkdocs build --strict failed:\n{result.stdout}\n{result.stderr}")
+            error = cached_build(site)
+            if error:
+                failed.write_text(error)
         fcntl.flock(lock, fcntl.LOCK_UN)
     if failed.exists():
         pytest.fail(failed.read_text(), pytrace=False)

@@ -88,3 +88,31 @@ def test_links_of_the_download_are_absolute():
     out = absolute_links(nb, "https://example.org/jac/notebooks/mlp/")
     assert out.cells[0].source == "[a](https://example.org/jac/backprop/), [b](https://x.org/), [c](#here)"
     assert out.cells[1].source == "'](../../x)'" and nb.cells[0].source.startswith("[a](../../")  # a copy
+
+
+def test_the_serve_cache_reuses_an_execution_only_of_the_same_notebook_and_requirements(tmp_path, monkeypatch):
+    import hooks.notebook_pages as hook
+
+    runs = []
+
+    def fake_execute(nb, **options):  # a kernel that prints how many times it ran
+        runs.append(options)
+        nb.cells[-1].outputs = [new_output("stream", name="stdout", text=f"run {len(runs)}\n")]
+        return nb
+
+    monkeypatch.setattr(hook, "execute", fake_execute)
+    cache = tmp_path / ".cache" / "notebooks"
+    (tmp_path / "requirements.txt").write_text("numpy==2.4.1\n")
+    notebook = tmp_path / "nb.py"
+    notebook.write_text("# %%\nprint(1)\n")
+
+    def output(cache_dir=cache):
+        return hook.executed(notebook, cache_dir, allow_errors=False, kernel_name="").cells[-1].outputs[0].text
+
+    assert [output(), output()] == ["run 1\n", "run 1\n"]  # unchanged: not executed again
+    notebook.write_text("# %%\nprint(2)\n")
+    assert [output(), output()] == ["run 2\n", "run 2\n"]
+    (tmp_path / "requirements.txt").write_text("numpy==2.4.2\n")
+    assert output() == "run 3\n" and len(list(cache.iterdir())) == 1  # one execution kept per notebook
+    assert [output(None), output(None)] == ["run 4\n", "run 5\n"]  # no cache (mkdocs build): always executed
+    assert hook.cache_key("a", tmp_path / "requirements.txt", allow_errors=True) != hook.cache_key("a", tmp_path / "requirements.txt", allow_errors=False)

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from tests import site_checks as checks
-from tests.conftest import mkdocs_build
+from tests.conftest import cached_build
 
 ADDRESS = "https://example.org/jacobians/"
 REPO = "https://github.com/example/jacobians"
@@ -19,8 +19,8 @@ REPO = "https://github.com/example/jacobians"
 @pytest.fixture(scope="module")
 def published(tmp_path_factory: pytest.TempPathFactory) -> Path:
     host = tmp_path_factory.mktemp("host")  # the web server's root; the site lives in /jacobians/
-    result = mkdocs_build(host / "jacobians", env={"SITE_URL": ADDRESS, "REPO_URL": REPO, "EDIT_URI": "edit/main/docs/"})
-    assert result.returncode == 0, f"build with SITE_URL failed:\n{result.stdout}\n{result.stderr}"
+    error = cached_build(host / "jacobians", env={"SITE_URL": ADDRESS, "REPO_URL": REPO, "EDIT_URI": "edit/main/docs/"})
+    assert error is None, f"build with SITE_URL failed:\n{error}"
     return host / "jacobians"
 
 
@@ -41,6 +41,9 @@ def test_pages_link_to_the_repository_and_to_their_source(published: Path):
     html = checks.read_page(published, "chain-rule/")
     assert f'href="{REPO}"' in html and 'class="md-source"' in html
     assert f'href="{REPO}/edit/main/docs/chain-rule.md"' in html
+    for stem in ("seed_example", "mlp_training"):  # the notebooks open in Colab from the repository
+        colab = f"https://colab.research.google.com/github/example/jacobians/blob/main/docs/notebooks/{stem}.ipynb"
+        assert f'href="{colab}"' in checks.read_page(published, f"notebooks/{stem}/")
 
 
 def test_with_no_repository_nothing_links_to_one(built_site: Path):
